@@ -1,0 +1,66 @@
+import type { RetryPolicy } from '../rest/retry-policy.js';
+
+export const DEFAULT_PUSH_URL = 'https://push.groupme.com/faye';
+
+/** How to build a PushClient. Only `token` is required. */
+export interface PushClientOptions {
+  /** Your GroupMe access token. Sent in headers and subscribe extensions only, never in a URL. */
+  readonly token: string;
+  /** The Faye endpoint. Default `https://push.groupme.com/faye`. */
+  readonly pushUrl?: string;
+  /** The REST API. Default `https://api.groupme.com/v3`. */
+  readonly apiUrl?: string;
+  /**
+   * Also subscribe to every group you are an active member of and every DM thread, for
+   * typing, reactions on others' messages, edits and deletions. Default false.
+   */
+  readonly subscribeAll?: boolean;
+  /** How long the push server may take to acknowledge a subscription. Default 30 s. */
+  readonly subscribeTimeoutMs?: number;
+  /** REST request timeout. Default 15 s. */
+  readonly requestTimeoutMs?: number;
+  /** How REST calls retry on rate limits and server errors. */
+  readonly restRetry?: Partial<RetryPolicy>;
+  /** faye's fixed delay before it re-sends or re-handshakes, in seconds. Default 1. */
+  readonly fayeRetrySeconds?: number;
+}
+
+export interface ResolvedOptions {
+  readonly token: string;
+  readonly pushUrl: string;
+  readonly apiUrl: string | undefined;
+  readonly subscribeAll: boolean;
+  readonly subscribeTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly restRetry: Partial<RetryPolicy> | undefined;
+  readonly fayeRetrySeconds: number;
+}
+
+export function resolveOptions(options: PushClientOptions): ResolvedOptions {
+  if (typeof options?.token !== 'string' || options.token.trim() === '') {
+    throw new TypeError('PushClient needs a non-empty GroupMe access token (options.token).');
+  }
+  const pushUrl = options.pushUrl ?? DEFAULT_PUSH_URL;
+  if (!/^(https?|wss?):\/\//.test(pushUrl)) {
+    // faye needs an absolute URL and would otherwise fail later, far from the cause.
+    throw new TypeError(`The push URL must be an absolute http(s) URL; got "${pushUrl}".`);
+  }
+  return {
+    token: options.token,
+    pushUrl,
+    apiUrl: options.apiUrl,
+    subscribeAll: options.subscribeAll ?? false,
+    subscribeTimeoutMs: positive(options.subscribeTimeoutMs, 30_000, 'subscribeTimeoutMs'),
+    requestTimeoutMs: positive(options.requestTimeoutMs, 15_000, 'requestTimeoutMs'),
+    restRetry: options.restRetry,
+    fayeRetrySeconds: positive(options.fayeRetrySeconds, 1, 'fayeRetrySeconds'),
+  };
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`Option ${name} must be a positive number; got ${String(value)}.`);
+  }
+  return value;
+}

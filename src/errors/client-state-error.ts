@@ -1,0 +1,8 @@
+import { GroupMePushError } from './groupme-push-error.js';
+
+/** A method was called in a state where it cannot work, such as subscribing before `start()`. */
+export class ClientStateError extends GroupMePushError {
+  constructor(message: string) {
+    super('INVALID_STATE', message);
+  }
+}

@@ -1,0 +1,63 @@
+/** The three kinds of push channel GroupMe serves. */
+export type ChannelKind = 'user' | 'group' | 'direct_message';
+
+/**
+ * The channel an event came on. `id` is the channel's own segment: a user id, a group id,
+ * or for a DM the `a_b` form (REST calls the same thread `a+b`).
+ */
+export interface PushChannel {
+  readonly kind: ChannelKind;
+  readonly id: string;
+  /** The Bayeux channel path, such as `/group/108466446`. */
+  readonly path: string;
+}
+
+const PATH = /^\/(user|group|direct_message)\/([^/*]+)$/;
+
+/** Reads a Bayeux path such as `/direct_message/1_2`; `undefined` for anything else. */
+export function parseChannelPath(path: string): PushChannel | undefined {
+  const match = PATH.exec(path);
+  if (!match) return undefined;
+  return { kind: match[1] as ChannelKind, id: match[2]!, path };
+}
+
+export function userChannel(userId: string): PushChannel {
+  return { kind: 'user', id: userId, path: `/user/${userId}` };
+}
+
+export function groupChannel(groupId: string): PushChannel {
+  return { kind: 'group', id: groupId, path: `/group/${groupId}` };
+}
+
+/** Accepts a DM thread id in either form, `a+b` (REST) or `a_b` (push). */
+export function directMessageChannel(chatId: string): PushChannel {
+  const id = toPushChatId(chatId);
+  return { kind: 'direct_message', id, path: `/direct_message/${id}` };
+}
+
+/** `a+b` → `a_b`. GroupMe's REST and push services spell a DM thread id differently. */
+export function toPushChatId(chatId: string): string {
+  return chatId.replace('+', '_');
+}
+
+/** `a_b` → `a+b`. */
+export function toRestChatId(chatId: string): string {
+  return chatId.replace('_', '+');
+}
+
+/**
+ * The thread id of a DM between two users: the smaller id first, compared as numbers
+ * (ids exceed 2^53, so as BigInt), joined by `+` as REST spells it.
+ */
+export function chatIdFor(userA: string, userB: string): string {
+  const [lo, hi] = compareIds(userA, userB) <= 0 ? [userA, userB] : [userB, userA];
+  return `${lo}+${hi}`;
+}
+
+/** Orders two decimal id strings numerically; non-numeric ids fall back to string order. */
+export function compareIds(a: string, b: string): number {
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
+    if (a.length !== b.length) return a.length - b.length;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,40 @@
+export { PushClient } from './client/push-client.js';
+export type { PushClientEvents, EventsOptions } from './client/push-client.js';
+export type { PushClientOptions } from './client/options.js';
+export { DEFAULT_PUSH_URL } from './client/options.js';
+export type { ConnectionState, StateChange } from './client/connection-state.js';
+export type { Listener } from './client/safe-emitter.js';
+
+export { parsePushMessage } from './events/parse.js';
+export { parseMessage, parseGroupMessage, parseDirectMessage } from './events/parse-message.js';
+export {
+  parseChannelPath,
+  userChannel,
+  groupChannel,
+  directMessageChannel,
+  toPushChatId,
+  toRestChatId,
+  chatIdFor,
+} from './events/channel.js';
+export type { ChannelKind, PushChannel } from './events/channel.js';
+export type * from './events/types.js';
+export type * from './events/message.js';
+export type * from './events/attachments.js';
+export type * from './events/system-events.js';
+
+export { GroupMeApi, DEFAULT_API_URL } from './rest/groupme-api.js';
+export type { GroupMeApiOptions, CallOptions } from './rest/groupme-api.js';
+export type * from './rest/types.js';
+export type { RetryPolicy } from './rest/retry-policy.js';
+
+export { GroupMePushError } from './errors/groupme-push-error.js';
+export { AuthenticationError } from './errors/authentication-error.js';
+export { ApiError } from './errors/api-error.js';
+export { RateLimitError } from './errors/rate-limit-error.js';
+export { NetworkError } from './errors/network-error.js';
+export { SubscriptionError } from './errors/subscription-error.js';
+export { HandshakeError } from './errors/handshake-error.js';
+export { TimeoutError } from './errors/timeout-error.js';
+export { ClientStoppedError } from './errors/client-stopped-error.js';
+export { ClientStateError } from './errors/client-state-error.js';
+export { ListenerError } from './errors/listener-error.js';

@@ -1,0 +1,144 @@
+import type { DirectMessage, GroupMessage } from '../events/message.js';
+import { parseDirectMessage, parseGroupMessage } from '../events/parse-message.js';
+import { toRestChatId } from '../events/channel.js';
+import { HttpClient } from './http-client.js';
+import { collectPages } from './paging.js';
+import { readArray, readChat, readGroup, readMembershipState, readRecord, readUser } from './read-rest.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import type { Chat, Group, MembershipState, MessageQuery, User } from './types.js';
+import { ApiError } from '../errors/api-error.js';
+
+export const DEFAULT_API_URL = 'https://api.groupme.com/v3';
+
+export interface GroupMeApiOptions {
+  /** Your GroupMe access token. Sent only in the `X-Access-Token` header. */
+  readonly token: string;
+  /** Default `https://api.groupme.com/v3`. */
+  readonly apiUrl?: string;
+  /** Per-request timeout. Default 15 s. */
+  readonly timeoutMs?: number;
+  /** How rate limits and server errors are retried. */
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+export interface CallOptions {
+  /** Aborts the call (and any retry wait); the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+const GROUPS_PER_PAGE = 100;
+const CHATS_PER_PAGE = 100;
+
+/**
+ * The REST calls the push client needs, and a few a bot needs, over GroupMe's v3 API.
+ * Envelopes are unwrapped, ids are strings, dates are `Date`s.
+ *
+ * @example
+ * const api = new GroupMeApi({ token: process.env.GROUPME_TOKEN! });
+ * const me = await api.me();
+ * for (const group of await api.groups()) console.log(group.name);
+ */
+export class GroupMeApi {
+  readonly #http: HttpClient;
+  #me: Promise<User> | undefined;
+
+  constructor(options: GroupMeApiOptions) {
+    if (typeof options?.token !== 'string' || options.token === '') {
+      throw new TypeError('GroupMeApi needs a non-empty access token.');
+    }
+    this.#http = new HttpClient({
+      token: options.token,
+      apiUrl: options.apiUrl ?? DEFAULT_API_URL,
+      timeoutMs: options.timeoutMs ?? 15_000,
+      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    });
+  }
+
+  /** The account behind the token. Rejects with `AuthenticationError` for a bad token. */
+  async me(options: CallOptions = {}): Promise<User> {
+    const { response } = await this.#http.request('GET', '/users/me', options);
+    const user = readUser(response);
+    if (!user) throw unexpected('GET', '/users/me');
+    this.#me = Promise.resolve(user);
+    return user;
+  }
+
+  /** Every group you are in, across all pages. Filter with `membershipStates()` for active ones. */
+  groups(options: CallOptions = {}): Promise<Group[]> {
+    return collectPages(async (page) => {
+      const { response } = await this.#http.request('GET', '/groups', {
+        query: { page, per_page: GROUPS_PER_PAGE, omit: 'memberships' },
+        signal: options.signal,
+      });
+      return readArray(response, readGroup);
+    }, GROUPS_PER_PAGE);
+  }
+
+  /** Your membership state in every group you have ever joined (`active`, `exited`, ...). */
+  async membershipStates(options: CallOptions = {}): Promise<MembershipState[]> {
+    const { response } = await this.#http.request('GET', '/memberships/states', options);
+    return readArray(response, readMembershipState);
+  }
+
+  /** Every DM thread, across all pages. Needs your user id to name threads, so it calls `me()` once. */
+  async chats(options: CallOptions = {}): Promise<Chat[]> {
+    const me = await this.#cachedMe(options);
+    return collectPages(async (page) => {
+      const { response } = await this.#http.request('GET', '/chats', {
+        query: { page, per_page: CHATS_PER_PAGE },
+        signal: options.signal,
+      });
+      return readArray(response, (row) => readChat(row, me.id));
+    }, CHATS_PER_PAGE);
+  }
+
+  /** One page of a group's messages. No messages (HTTP 304) gives `[]`. */
+  async groupMessages(groupId: string, query: MessageQuery = {}, options: CallOptions = {}): Promise<GroupMessage[]> {
+    const path = `/groups/${encodeURIComponent(groupId)}/messages`;
+    const { response } = await this.#http.request('GET', path, { query: messageQuery(query), signal: options.signal });
+    return readArray(readRecord(response)?.messages, parseGroupMessage);
+  }
+
+  /**
+   * One page of a DM thread's messages. `chatId` is the thread (`a+b` or `a_b`) or the
+   * other user's id.
+   */
+  async directMessages(chatId: string, query: MessageQuery = {}, options: CallOptions = {}): Promise<DirectMessage[]> {
+    const otherUserId = await this.#otherUser(chatId, options);
+    const { response } = await this.#http.request('GET', '/direct_messages', {
+      query: { other_user_id: otherUserId, ...messageQuery(query) },
+      signal: options.signal,
+    });
+    return readArray(readRecord(response)?.direct_messages, parseDirectMessage);
+  }
+
+  #cachedMe(options: CallOptions): Promise<User> {
+    // Cached only once it succeeds, so a transient failure is not remembered.
+    const pending = (this.#me ??= this.me(options));
+    pending.catch(() => {
+      if (this.#me === pending) this.#me = undefined;
+    });
+    return pending;
+  }
+
+  async #otherUser(chatId: string, options: CallOptions): Promise<string> {
+    const parts = toRestChatId(chatId).split('+');
+    if (parts.length !== 2) return chatId;
+    const me = await this.#cachedMe(options);
+    const other = parts.find((part) => part !== me.id);
+    return other ?? me.id;
+  }
+}
+
+function messageQuery(query: MessageQuery): Record<string, string | number | undefined> {
+  return {
+    after_id: query.afterId,
+    before_id: query.beforeId,
+    since_id: query.sinceId,
+    limit: query.limit,
+  };
+}
+
+function unexpected(method: string, path: string): ApiError {
+  return new ApiError(200, method, path, [], `GroupMe answered ${method} ${path} with a body this client cannot read.`);
+}

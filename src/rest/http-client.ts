@@ -1,0 +1,112 @@
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { ApiError } from '../errors/api-error.js';
+import { AuthenticationError } from '../errors/authentication-error.js';
+import { NetworkError } from '../errors/network-error.js';
+import { RateLimitError } from '../errors/rate-limit-error.js';
+import { readRecord } from './read-rest.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  backoffDelay,
+  isRateLimit,
+  isRetryableServerError,
+  parseRetryAfter,
+  type RetryPolicy,
+} from './retry-policy.js';
+import { sleep } from './sleep.js';
+
+export interface HttpClientOptions {
+  readonly token: string;
+  readonly apiUrl: string;
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+}
+
+export interface RequestOptions {
+  readonly query?: Record<string, string | number | undefined>;
+  readonly body?: unknown;
+  readonly signal?: AbortSignal;
+}
+
+/** An unwrapped answer: `response` from GroupMe's envelope, or null for 304 / empty bodies. */
+export interface HttpResult {
+  readonly status: number;
+  readonly response: unknown;
+}
+
+/**
+ * The one place that talks HTTP. The token rides in the `X-Access-Token` header and
+ * nowhere else; errors are rebuilt from status and path only, so neither axios' config
+ * (which holds the header) nor the URL's query string can leak it into a log.
+ */
+export class HttpClient {
+  readonly #axios: AxiosInstance;
+  readonly #retry: RetryPolicy;
+
+  constructor(options: HttpClientOptions) {
+    this.#retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.#axios = axios.create({
+      baseURL: options.apiUrl.replace(/\/+$/, ''),
+      timeout: options.timeoutMs,
+      headers: { 'X-Access-Token': options.token, Accept: 'application/json' },
+      // Every status is ours to interpret: 304 means "no messages", 401 is final, 429 waits.
+      validateStatus: () => true,
+      // GroupMe ids exceed 2^53 only inside strings; plain JSON parsing is safe.
+      responseType: 'json',
+      maxRedirects: 0,
+    });
+  }
+
+  async request(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<HttpResult> {
+    const idempotent = method === 'GET';
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.#send(method, path, options);
+      const status = res.status;
+      if (status === 304) return { status, response: null };
+      if (status >= 200 && status < 300) return { status, response: readRecord(res.data)?.response ?? null };
+
+      const errors = metaErrors(res.data);
+      if (status === 401) throw new AuthenticationError();
+      const canRetry = attempt < this.#retry.retries;
+      if (isRateLimit(status)) {
+        const retryAfter = parseRetryAfter(res.headers['retry-after']);
+        if (!canRetry) throw new RateLimitError(status, method, path, errors, retryAfter);
+        await sleep(Math.min(this.#retry.maxDelayMs, retryAfter ?? backoffDelay(this.#retry, attempt)), options.signal);
+        continue;
+      }
+      if (idempotent && isRetryableServerError(status) && canRetry) {
+        await sleep(backoffDelay(this.#retry, attempt), options.signal);
+        continue;
+      }
+      throw new ApiError(status, method, path, errors);
+    }
+  }
+
+  async #send(method: string, path: string, options: RequestOptions): Promise<AxiosResponse> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#axios.request({
+          method,
+          url: path,
+          params: options.query,
+          data: options.body,
+          signal: options.signal,
+        });
+      } catch (error) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        const reason = axios.isAxiosError(error) ? (error.code ?? null) : null;
+        // A request that never reached GroupMe is safe to resend, even a POST.
+        const neverSent = reason === 'ECONNREFUSED' || reason === 'ENOTFOUND' || reason === 'EAI_AGAIN';
+        if ((method === 'GET' || neverSent) && attempt < this.#retry.retries) {
+          await sleep(backoffDelay(this.#retry, attempt), options.signal);
+          continue;
+        }
+        throw new NetworkError(method, path, reason);
+      }
+    }
+  }
+}
+
+function metaErrors(body: unknown): string[] {
+  const errors = readRecord(readRecord(body)?.meta)?.errors;
+  return Array.isArray(errors) ? errors.filter((e): e is string => typeof e === 'string') : [];
+}

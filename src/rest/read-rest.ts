@@ -1,0 +1,97 @@
+import { chatIdFor } from '../events/channel.js';
+import type { Chat, Group, MembershipState, User } from './types.js';
+
+// REST JSON is read defensively: a field of the wrong type becomes null rather than a
+// crash, but a row with no usable id is a protocol violation and is dropped.
+
+type Json = Record<string, unknown>;
+
+function record(value: unknown): Json | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+function id(value: unknown): string | null {
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function seconds(value: unknown): Date | null {
+  return typeof value === 'number' && Number.isFinite(value) ? new Date(value * 1000) : null;
+}
+
+export function readUser(value: unknown): User | undefined {
+  const row = record(value);
+  const userId = row && (id(row.user_id) ?? id(row.id));
+  if (!row || !userId) return undefined;
+  return { id: userId, name: text(row.name) ?? '', email: text(row.email), avatarUrl: text(row.image_url) ?? text(row.avatar_url) };
+}
+
+export function readGroup(value: unknown): Group | undefined {
+  const row = record(value);
+  const groupId = row && (id(row.group_id) ?? id(row.id));
+  if (!row || !groupId) return undefined;
+  const messages = record(row.messages);
+  return {
+    id: groupId,
+    name: text(row.name) ?? '',
+    type: text(row.type),
+    description: text(row.description),
+    imageUrl: text(row.image_url),
+    creatorId: id(row.creator_user_id),
+    shareUrl: text(row.share_url),
+    createdAt: seconds(row.created_at),
+    updatedAt: seconds(row.updated_at),
+    messageCount: count(messages?.count),
+    lastMessageId: id(messages?.last_message_id),
+    lastMessageCreatedAt: seconds(messages?.last_message_created_at),
+  };
+}
+
+export function readMembershipState(value: unknown): MembershipState | undefined {
+  const row = record(value);
+  const groupId = row && id(row.group_id);
+  if (!row || !groupId) return undefined;
+  return { groupId, state: text(row.state) ?? 'unknown' };
+}
+
+/**
+ * A chat row has no top-level thread id: it is derived from the other user's id and ours
+ * (the `conversation_id` some scripts read there is absent from real responses).
+ */
+export function readChat(value: unknown, myUserId: string): Chat | undefined {
+  const row = record(value);
+  const other = record(row?.other_user);
+  const otherId = other && id(other.id);
+  if (!row || !other || !otherId) return undefined;
+  const last = record(row.last_message);
+  return {
+    chatId: chatIdFor(myUserId, otherId),
+    otherUser: { id: otherId, name: text(other.name) ?? '', avatarUrl: text(other.avatar_url) },
+    messageCount: count(row.messages_count),
+    lastMessageId: id(last?.id),
+    lastMessageCreatedAt: seconds(last?.created_at),
+    createdAt: seconds(row.created_at),
+    updatedAt: seconds(row.updated_at),
+  };
+}
+
+export function readArray<T>(value: unknown, read: (row: unknown) => T | undefined): T[] {
+  if (!Array.isArray(value)) return [];
+  const out: T[] = [];
+  for (const row of value) {
+    const item = read(row);
+    if (item !== undefined) out.push(item);
+  }
+  return out;
+}
+
+export { record as readRecord };
