@@ -1,0 +1,75 @@
+import type { Attachment } from './attachments.js';
+import { id, ids, obj, str, type Json } from './read.js';
+
+export function parseAttachments(value: unknown): Attachment[] {
+  if (!Array.isArray(value)) return [];
+  return value.map(parseAttachment);
+}
+
+function parseAttachment(raw: unknown): Attachment {
+  const a = obj(raw);
+  const type = a ? str(a.type) : null;
+  const known = a && type !== null ? knownAttachment(type, a) : undefined;
+  return known ?? { type: 'unknown', originalType: type, raw };
+}
+
+// A known type whose required field is missing or of the wrong type is returned as
+// undefined, and so reaches the user as an unknown attachment with its raw JSON.
+function knownAttachment(type: string, a: Json): Attachment | undefined {
+  switch (type) {
+    case 'image':
+    case 'linked_image':
+    case 'audio': {
+      const url = str(a.url);
+      return url === null ? undefined : { type, url };
+    }
+    case 'video': {
+      const url = str(a.url);
+      return url === null ? undefined : { type, url, previewUrl: str(a.preview_url) };
+    }
+    case 'file': {
+      const fileId = id(a.file_id);
+      return fileId === null ? undefined : { type, fileId };
+    }
+    case 'location':
+      return { type, name: str(a.name), lat: coordinate(a.lat), lng: coordinate(a.lng) };
+    case 'split': {
+      const token = str(a.token);
+      return token === null ? undefined : { type, token };
+    }
+    case 'emoji': {
+      const placeholder = str(a.placeholder);
+      return placeholder === null ? undefined : { type, placeholder, charmap: pairs(a.charmap) };
+    }
+    case 'mentions':
+      return { type, userIds: ids(a.user_ids), loci: pairs(a.loci) };
+    case 'reply': {
+      const replyId = id(a.reply_id);
+      return replyId === null ? undefined : { type, replyId, baseReplyId: id(a.base_reply_id) };
+    }
+    case 'poll': {
+      const pollId = id(a.poll_id);
+      return pollId === null ? undefined : { type, pollId };
+    }
+    case 'event': {
+      const eventId = id(a.event_id);
+      return eventId === null ? undefined : { type, eventId, view: str(a.view) };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Coordinates come as strings or numbers; kept as strings to lose no precision. */
+function coordinate(value: unknown): string | null {
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : str(value);
+}
+
+function pairs(value: unknown): Array<readonly [number, number]> {
+  if (!Array.isArray(value)) return [];
+  const out: Array<readonly [number, number]> = [];
+  for (const pair of value) {
+    if (Array.isArray(pair) && typeof pair[0] === 'number' && typeof pair[1] === 'number') out.push([pair[0], pair[1]]);
+  }
+  return out;
+}
