@@ -14,7 +14,7 @@ import { HandshakeError } from '../errors/handshake-error.js';
 import { GroupMeApi } from '../rest/groupme-api.js';
 import { FayeTransport } from '../transport/faye-transport.js';
 import type { ConnectionState, StateChange } from './connection-state.js';
-import { discoverChannels } from './discover-channels.js';
+import { conversationChannels, listConversations } from '../rest/conversations.js';
 import { EventStream } from './event-stream.js';
 import { resolveOptions, type PushClientOptions, type ResolvedOptions } from './options.js';
 import { SafeEmitter } from './safe-emitter.js';
@@ -112,7 +112,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
   /** Subscribes every group you are an active member of and every DM thread (all pages). */
   async subscribeAll(): Promise<PushChannel[]> {
     await this.#ready('subscribeAll()');
-    const channels = await discoverChannels(this.api, { signal: this.#abort?.signal });
+    const channels = conversationChannels(await listConversations(this.api, { signal: this.#abort?.signal }));
     await Promise.all(channels.map((channel) => this.#subscribe(channel)));
     return channels;
   }
@@ -157,7 +157,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       await this.#subscribe(userChannel(me.id));
       this.#throwIfAborted(abort);
       if (this.#options.subscribeAll) {
-        const channels = await discoverChannels(this.api, { signal: abort.signal });
+        const channels = conversationChannels(await listConversations(this.api, { signal: abort.signal }));
         this.#throwIfAborted(abort);
         await Promise.all(channels.map((channel) => this.#subscribe(channel)));
         this.#throwIfAborted(abort);

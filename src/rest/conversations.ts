@@ -1,26 +1,34 @@
 import { directMessageChannel, groupChannel, type PushChannel } from '../events/channel.js';
 import { ApiError } from '../errors/api-error.js';
-import type { CallOptions, GroupMeApi } from '../rest/groupme-api.js';
-import type { MembershipState } from '../rest/types.js';
+import type { CallOptions, GroupMeApi } from './groupme-api.js';
+import type { Chat, Group, MembershipState } from './types.js';
+
+/** Your conversations: the groups you are an active member of, and every DM thread. */
+export interface Conversations {
+  readonly groups: Group[];
+  readonly chats: Chat[];
+}
 
 /**
- * Every group channel you are an active member of and every DM thread channel. `/groups`
- * may list groups you left or were removed from, so membership states decide; a group
- * with no state row is kept (GroupMe lists only current groups there in practice).
+ * `/groups` may list groups you left or were removed from, so membership states decide;
+ * a group with no state row is kept (GroupMe lists only current groups there in practice).
  */
-export async function discoverChannels(api: GroupMeApi, options: CallOptions = {}): Promise<PushChannel[]> {
+export async function listConversations(api: GroupMeApi, options: CallOptions = {}): Promise<Conversations> {
   const [groups, states, chats] = await Promise.all([
     api.groups(options),
     membershipStatesOrNull(api, options),
     api.chats(options),
   ]);
   const stateOf = new Map(states?.map((row) => [row.groupId, row.state]));
-  const channels: PushChannel[] = [];
-  for (const group of groups) {
-    if ((stateOf.get(group.id) ?? 'active') === 'active') channels.push(groupChannel(group.id));
-  }
-  for (const chat of chats) channels.push(directMessageChannel(chat.chatId));
-  return channels;
+  return { groups: groups.filter((group) => (stateOf.get(group.id) ?? 'active') === 'active'), chats };
+}
+
+/** The push channel of every conversation. */
+export function conversationChannels({ groups, chats }: Conversations): PushChannel[] {
+  return [
+    ...groups.map((group) => groupChannel(group.id)),
+    ...chats.map((chat) => directMessageChannel(chat.chatId)),
+  ];
 }
 
 /** `/memberships/states` is undocumented: when it is missing, fall back to `/groups` alone. */

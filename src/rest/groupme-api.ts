@@ -94,9 +94,14 @@ export class GroupMeApi {
 
   /** One page of a group's messages. No messages (HTTP 304) gives `[]`. */
   async groupMessages(groupId: string, query: MessageQuery = {}, options: CallOptions = {}): Promise<GroupMessage[]> {
+    return readArray(await this.groupMessagesRaw(groupId, query, options), parseGroupMessage);
+  }
+
+  /** `groupMessages`, as GroupMe sent them (snake_case JSON rows), for archivers and catch-up. */
+  async groupMessagesRaw(groupId: string, query: MessageQuery = {}, options: CallOptions = {}): Promise<unknown[]> {
     const path = `/groups/${encodeURIComponent(groupId)}/messages`;
     const { response } = await this.#http.request('GET', path, { query: messageQuery(query), signal: options.signal });
-    return readArray(readRecord(response)?.messages, parseGroupMessage);
+    return rows(readRecord(response)?.messages);
   }
 
   /**
@@ -104,12 +109,17 @@ export class GroupMeApi {
    * other user's id.
    */
   async directMessages(chatId: string, query: MessageQuery = {}, options: CallOptions = {}): Promise<DirectMessage[]> {
+    return readArray(await this.directMessagesRaw(chatId, query, options), parseDirectMessage);
+  }
+
+  /** `directMessages`, as GroupMe sent them. */
+  async directMessagesRaw(chatId: string, query: MessageQuery = {}, options: CallOptions = {}): Promise<unknown[]> {
     const otherUserId = await this.#otherUser(chatId, options);
     const { response } = await this.#http.request('GET', '/direct_messages', {
       query: { other_user_id: otherUserId, ...messageQuery(query) },
       signal: options.signal,
     });
-    return readArray(readRecord(response)?.direct_messages, parseDirectMessage);
+    return rows(readRecord(response)?.direct_messages);
   }
 
   #cachedMe(options: CallOptions): Promise<User> {
@@ -137,6 +147,10 @@ function messageQuery(query: MessageQuery): Record<string, string | number | und
     since_id: query.sinceId,
     limit: query.limit,
   };
+}
+
+function rows(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
 }
 
 function unexpected(method: string, path: string): ApiError {
