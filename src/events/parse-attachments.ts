@@ -1,9 +1,12 @@
 import type { Attachment } from './attachments.js';
-import { id, ids, obj, str, type Json } from './read.js';
+import { id, ids, nonEmpty, obj, str, type Json } from './read.js';
 
+/** `attachments[]` of a message; anything but an array is read as none. */
 export function parseAttachments(value: unknown): Attachment[] {
   if (!Array.isArray(value)) return [];
-  return value.map(parseAttachment);
+  const out: Attachment[] = [];
+  for (const item of value) out.push(parseAttachment(item));
+  return out;
 }
 
 function parseAttachment(raw: unknown): Attachment {
@@ -14,18 +17,20 @@ function parseAttachment(raw: unknown): Attachment {
 }
 
 // A known type whose required field is missing or of the wrong type is returned as
-// undefined, and so reaches the user as an unknown attachment with its raw JSON.
+// undefined, and so reaches the user as an unknown attachment with its raw JSON: a typed
+// attachment with an empty url would be worse than an honest unknown one. Seen but not
+// typed yet (partial_image, autokicked_member, copilot...) also pass through as unknown.
 function knownAttachment(type: string, a: Json): Attachment | undefined {
   switch (type) {
     case 'image':
     case 'linked_image':
     case 'audio': {
-      const url = str(a.url);
-      return url === null ? undefined : { type, url };
+      const link = nonEmpty(a.url);
+      return link === null ? undefined : { type, url: link };
     }
     case 'video': {
-      const url = str(a.url);
-      return url === null ? undefined : { type, url, previewUrl: str(a.preview_url) };
+      const link = nonEmpty(a.url);
+      return link === null ? undefined : { type, url: link, previewUrl: nonEmpty(a.preview_url) };
     }
     case 'file': {
       const fileId = id(a.file_id);
@@ -39,10 +44,10 @@ function knownAttachment(type: string, a: Json): Attachment | undefined {
     }
     case 'emoji': {
       const placeholder = str(a.placeholder);
-      return placeholder === null ? undefined : { type, placeholder, charmap: pairs(a.charmap) };
+      return placeholder === null || !Array.isArray(a.charmap) ? undefined : { type, placeholder, charmap: pairs(a.charmap) };
     }
     case 'mentions':
-      return { type, userIds: ids(a.user_ids), loci: pairs(a.loci) };
+      return Array.isArray(a.user_ids) ? { type, userIds: ids(a.user_ids), loci: pairs(a.loci) } : undefined;
     case 'reply': {
       const replyId = id(a.reply_id);
       return replyId === null ? undefined : { type, replyId, baseReplyId: id(a.base_reply_id) };
@@ -62,7 +67,7 @@ function knownAttachment(type: string, a: Json): Attachment | undefined {
 
 /** Coordinates come as strings or numbers; kept as strings to lose no precision. */
 function coordinate(value: unknown): string | null {
-  return typeof value === 'number' && Number.isFinite(value) ? String(value) : str(value);
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : nonEmpty(value);
 }
 
 function pairs(value: unknown): Array<readonly [number, number]> {

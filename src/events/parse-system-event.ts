@@ -1,7 +1,11 @@
-import { id, ids, num, obj, seconds, str, type Json } from './read.js';
+import { id, ids, nonEmpty, num, obj, seconds, str, type Json } from './read.js';
 import type { CalendarEventRef, PollOption, PollRef, SystemEvent, UserRef } from './system-events.js';
 
-/** `subject.event` of a system message; unknown or unusable ones keep their raw data. */
+/**
+ * `subject.event` of a system message; null when it is not an object at all. Types this
+ * version does not know, and known ones whose data lacks what the type promises (a rename
+ * without the name), become `{type: 'unknown'}` holding the original `data` by reference.
+ */
 export function parseSystemEvent(value: unknown): SystemEvent | null {
   const e = obj(value);
   if (!e) return null;
@@ -31,7 +35,7 @@ function knownSystemEvent(type: string, d: Json): SystemEvent | undefined {
       return topic === null ? undefined : { type, data: { user: user(d.user), topic } };
     }
     case 'group.avatar_change':
-      return { type, data: { user: user(d.user), avatarUrl: str(d.avatar_url) } };
+      return { type, data: { user: user(d.user), avatarUrl: nonEmpty(d.avatar_url) } };
     case 'group.role_change_admin':
       return { type, data: { user: user(d.user), member: user(d.member), role: str(d.role) ?? '' } };
     case 'group.like_icon_removed':
@@ -53,7 +57,8 @@ function knownSystemEvent(type: string, d: Json): SystemEvent | undefined {
           subgroupTopic: str(d.subgroup_topic),
           parentId: id(d.parent_id),
           subgroupDescription: str(d.subgroup_description),
-          subgroupAvatarUrl: str(d.subgroup_avatar_url),
+          subgroupAvatarUrl: nonEmpty(d.subgroup_avatar_url),
+          // `data.type` is the topic's new type (`closed`...), not the event's.
           subgroupType: str(d.type),
           messageEditPeriod: num(d.message_edit_period),
         },
@@ -74,6 +79,7 @@ function knownSystemEvent(type: string, d: Json): SystemEvent | undefined {
     case 'message.unpinned': {
       const messageId = id(d.message_id);
       if (messageId === null) return undefined;
+      // `pinned` is redundant with the type; trusted when present, inferred when not.
       const pinned = typeof d.pinned === 'boolean' ? d.pinned : type === 'message.pinned';
       return { type, data: { messageId, pinned, pinnedBy: id(d.pinned_by), pinnedAt: seconds(d.pinned_at) } };
     }
@@ -90,7 +96,7 @@ function knownSystemEvent(type: string, d: Json): SystemEvent | undefined {
     case 'calendar.event.user.going':
     case 'calendar.event.user.not_going': {
       const event = calendarEvent(d.event);
-      return event ? { type, data: { event, user: user(d.user), url: str(d.url) } } : undefined;
+      return event ? { type, data: { event, user: user(d.user), url: nonEmpty(d.url) } } : undefined;
     }
     case 'calendar.event.updated': {
       const event = calendarEvent(d.event);

@@ -1,12 +1,15 @@
 import type { PushChannel } from './channel.js';
-import { parseDirectMessage, parseGroupMessage, parseMessage, parseReaction, parseReactions } from './parse-message.js';
+import type { Message } from './message.js';
+import { parseGroupSummary } from './parse-group.js';
+import { parseDirectMessage, parseGroupMessage, parseMessage, parseThreadId } from './parse-message.js';
+import { parseReaction, parseReactions } from './parse-reactions.js';
 import { id, isoOrSeconds, millis, obj, seconds, str, type Json } from './read.js';
-import type { EventOrigin, GroupSummary, PushEvent, PushEventBase, UnknownEvent } from './types.js';
+import type { EventOrigin, PushEvent, UnknownEvent } from './types.js';
 
 /**
  * Turns the `data` of a Bayeux message into a typed event. Pure and total: for any input
  * it returns an event and never throws. What it cannot type becomes an `unknown` event
- * whose `raw` is the input itself, so nothing is ever lost.
+ * with a `reason`; `raw` is always the input itself, untouched, so nothing is ever lost.
  *
  * @example
  * const event = parsePushMessage(groupChannel('108466446'), { type: 'typing', user_id: '1', started: 1751404765673 });
@@ -16,106 +19,148 @@ export function parsePushMessage(channel: PushChannel, data: unknown, origin: Ev
   try {
     return parse(channel, data, origin);
   } catch {
-    // Only hostile input gets here (a getter that throws, a Proxy): it is still delivered.
-    return unknown(base(channel, undefined, origin, data), typeOf(data), 'the payload could not be read');
+    // Only hostile input gets here (a getter that throws, a revoked Proxy): it is still
+    // delivered, as an unknown event, rather than taking the stream down.
+    return unknown(channel, data, origin, null, null, typeOf(data), 'the payload could not be read');
   }
 }
 
+// Every event is built as one object literal: `{...base, type}` is a slow path in V8 and
+// this runs for every event, pings included.
 function parse(channel: PushChannel, data: unknown, origin: EventOrigin): PushEvent {
   const d = obj(data);
-  if (!d) return unknown(base(channel, undefined, origin, data), null, 'the payload is not an object');
-  const b = base(channel, d, origin, data);
-  const type = str(d.type);
-  if (type === null) {
-    // The 2011-era long-polling servers pinged with `{ping: true}`.
-    if (d.ping === true) return { ...b, type: 'ping' };
-    return unknown(b, null, 'the payload has no type');
+  if (!d) return unknown(channel, data, origin, null, null, null, 'the payload is not an object');
+  const receivedAt = millis(d.received_at);
+  const alert = str(d.alert);
+  const raw = data;
+  const type = d.type;
+  if (typeof type !== 'string') {
+    // The 2011-era long-polling servers pinged with `{ping: true}` and no type.
+    if (d.ping === true && type === undefined) return { type: 'ping', channel, receivedAt, alert, origin, raw };
+    return unknown(channel, raw, origin, receivedAt, alert, null, type === undefined ? 'the payload has no type' : 'the payload type is not a string');
   }
+  const fail = (reason: string): UnknownEvent => unknown(channel, raw, origin, receivedAt, alert, type, reason);
+
   switch (type) {
     case 'ping':
-      return { ...b, type };
+      return { type, channel, receivedAt, alert, origin, raw };
+
     case 'line.create': {
-      const message = parseGroupMessage(d.subject);
-      return message ? { ...b, type, message } : unknown(b, type, 'line.create without a group message subject');
+      const s = d.subject;
+      const message = parseGroupMessage(s);
+      return message ? { type, message, channel, receivedAt, alert, origin, raw } : fail(messageProblem(type, s, 'group_id'));
     }
+
     case 'direct_message.create': {
-      const message = parseDirectMessage(d.subject);
-      return message ? { ...b, type, message } : unknown(b, type, 'direct_message.create without a message subject');
+      const s = d.subject;
+      const message = parseDirectMessage(s);
+      return message ? { type, message, channel, receivedAt, alert, origin, raw } : fail(messageProblem(type, s, 'chat_id (or sender_id and recipient_id)'));
     }
+
     case 'like.create':
     case 'favorite': {
       const s = obj(d.subject);
-      const message = s && parseMessage(s.line);
-      const reactorId = s ? id(s.user_id) : null;
-      if (!s || !message || reactorId === null) return unknown(b, type, `${type} without a message and a reactor`);
-      return {
-        ...b,
-        type,
-        message,
-        reactions: parseReactions(s.reactions),
-        reactorId,
-        userReaction: parseReaction(s.user_reaction),
-      };
+      if (!s) return fail(`${type} without a subject`);
+      const message = parseMessage(s.line);
+      if (!message) return fail(`${type} without a readable subject.line message`);
+      const reactorId = id(s.user_id);
+      if (reactorId === null) return fail(`${type} without a subject.user_id (the reactor)`);
+      const reactions = parseReactions(s.reactions);
+      const userReaction = parseReaction(s.user_reaction);
+      return { type, message, reactions, reactorId, userReaction, channel, receivedAt, alert, origin, raw };
     }
+
     case 'message.deleted': {
       const s = obj(d.subject);
-      const messageId = s ? (id(s.id) ?? id(s.message_id)) : null;
-      if (!s || messageId === null) return unknown(b, type, 'message.deleted without a message id');
+      if (!s) return fail('message.deleted without a subject');
+      const messageId = id(s.id) ?? id(s.message_id);
+      if (messageId === null) return fail('message.deleted without a subject id');
+      const message = tombstone(s);
       return {
-        ...b,
         type,
         messageId,
-        groupId: id(s.group_id),
-        chatId: id(s.chat_id) ?? id(s.conversation_id),
+        groupId: message ? (message.conversation === 'group' ? message.groupId : null) : id(s.group_id),
+        chatId: message ? (message.conversation === 'direct_message' ? message.chatId : null) : parseThreadId(s),
         deletedAt: isoOrSeconds(s.deleted_at),
         deletionActor: str(s.deletion_actor),
-        message: parseMessage(s) ?? null,
+        message,
+        channel,
+        receivedAt,
+        alert,
+        origin,
+        raw,
       };
     }
+
     case 'message.update': {
-      const message = parseMessage(d.subject);
-      return message ? { ...b, type, message } : unknown(b, type, 'message.update without a message subject');
+      const s = d.subject;
+      const message = parseMessage(s);
+      return message ? { type, message, channel, receivedAt, alert, origin, raw } : fail(messageProblem(type, s, 'group_id or chat_id'));
     }
+
     case 'membership.create': {
-      const group = groupSummary(d.subject);
-      return group ? { ...b, type, group } : unknown(b, type, 'membership.create without a group subject');
+      const group = parseGroupSummary(d.subject);
+      return group ? { type, group, channel, receivedAt, alert, origin, raw } : fail('membership.create without a subject group id');
     }
+
     case 'typing': {
       const userId = id(d.user_id);
-      return userId === null ? unknown(b, type, 'typing without a user id') : { ...b, type, userId, startedAt: millis(d.started) };
+      if (userId === null) return fail('typing without a user_id');
+      return { type, userId, startedAt: millis(d.started), channel, receivedAt, alert, origin, raw };
     }
+
     case 'read_receipt.create': {
       const s = obj(d.subject);
-      const messageId = s ? id(s.message_id) : null;
-      const userId = s ? id(s.user_id) : null;
-      if (!s || messageId === null || userId === null) return unknown(b, type, 'read_receipt.create without a message and a reader');
+      if (!s) return fail('read_receipt.create without a subject');
+      const messageId = id(s.message_id);
+      const userId = id(s.user_id);
+      if (messageId === null || userId === null) return fail('read_receipt.create without a subject message_id and user_id');
       return {
-        ...b,
         type,
         receiptId: id(s.id),
-        chatId: id(s.chat_id),
+        chatId: parseThreadId(s),
         messageId,
         userId,
         readAt: seconds(s.read_at),
+        channel,
+        receivedAt,
+        alert,
+        origin,
+        raw,
       };
     }
+
     default:
-      return unknown(b, type, `unrecognised type "${type}"`);
+      return fail(`unrecognised type "${type}"`);
   }
 }
 
-function base(channel: PushChannel, d: Json | undefined, origin: EventOrigin, raw: unknown): PushEventBase {
-  return {
-    channel,
-    receivedAt: d ? millis(d.received_at) : null,
-    alert: d ? str(d.alert) : null,
-    origin,
-    raw,
-  };
+function unknown(
+  channel: PushChannel,
+  raw: unknown,
+  origin: EventOrigin,
+  receivedAt: Date | null,
+  alert: string | null,
+  originalType: string | null,
+  reason: string,
+): UnknownEvent {
+  return { type: 'unknown', originalType, reason, channel, receivedAt, alert, origin, raw };
 }
 
-function unknown(b: PushEventBase, originalType: string | null, reason: string): UnknownEvent {
-  return { ...b, type: 'unknown', originalType, reason };
+// The subject of a tombstone may be cut down to little more than an id: it is offered as a
+// message only when it also names its author, or `message.userId` would be an empty string
+// pretending to be a person.
+function tombstone(s: Json): Message | null {
+  if (id(s.user_id) === null && id(s.sender_id) === null) return null;
+  return parseMessage(s) ?? null;
+}
+
+// Only reached on failure, so it may take its time to say precisely what was missing.
+function messageProblem(type: string, subject: unknown, thread: string): string {
+  const s = obj(subject);
+  if (!s) return `${type} without a subject`;
+  if (id(s.id) === null) return `${type} without a subject id`;
+  return `${type} without a subject ${thread}`;
 }
 
 function typeOf(data: unknown): string | null {
@@ -124,21 +169,4 @@ function typeOf(data: unknown): string | null {
   } catch {
     return null;
   }
-}
-
-function groupSummary(value: unknown): GroupSummary | null {
-  const g = obj(value);
-  const groupId = g ? (id(g.id) ?? id(g.group_id)) : null;
-  if (!g || groupId === null) return null;
-  return {
-    id: groupId,
-    name: str(g.name) ?? '',
-    type: str(g.type),
-    description: str(g.description),
-    creatorId: id(g.creator_id) ?? id(g.creator_user_id),
-    avatarUrl: str(g.avatar_url) ?? str(g.image_url),
-    shareUrl: str(g.share_url),
-    createdAt: seconds(g.created_at),
-    updatedAt: seconds(g.updated_at),
-  };
 }
