@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { before, describe, it } from 'node:test';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+// The built package, reached by its own name through the `exports` map (Node resolves a
+// package's self-reference from inside it), from CommonJS and from ESM.
+const scenario = (load: string): string => `
+  ${load}
+  const server = await createGroupMeServer({ pingIntervalMs: 0 });
+  const me = server.addUser({ name: 'Me' });
+  const other = server.addUser({ name: 'Other' });
+  const group = server.addGroup({ name: 'G', members: [me.id, other.id] });
+  const client = new PushClient({ token: me.token, pushUrl: server.pushUrl, apiUrl: server.apiUrl });
+  const got = new Promise((resolve) => client.on('line.create', (e) => resolve(e.message.text)));
+  await client.start();
+  server.post(group.id, other.id, 'from the build');
+  console.log(await got);
+  await client.stop();
+  await server.close();
+`;
+
+describe('the built package', { timeout: 60_000 }, () => {
+  before(async () => {
+    await run('npx', ['tsup', '--silent'], { cwd: root });
+  });
+
+  it('works from require()', async () => {
+    const source = `(async () => {${scenario(`
+      const { PushClient } = require('groupme-push');
+      const { createGroupMeServer } = require('groupme-push/testing');`)}})();`;
+    const { stdout } = await run(process.execPath, ['-e', source], { cwd: root });
+    assert.equal(stdout.trim(), 'from the build');
+  });
+
+  it('works from import', async () => {
+    const source = scenario(`
+      const { PushClient } = await import('groupme-push');
+      const { createGroupMeServer } = await import('groupme-push/testing');`);
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', source], { cwd: root });
+    assert.equal(stdout.trim(), 'from the build');
+  });
+});
