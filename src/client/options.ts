@@ -1,3 +1,5 @@
+import type { CursorStore } from '../recovery/cursor-store.js';
+import { MemoryCursorStore } from '../recovery/cursor-store.js';
 import type { RetryPolicy } from '../rest/retry-policy.js';
 
 export const DEFAULT_PUSH_URL = 'https://push.groupme.com/faye';
@@ -23,6 +25,24 @@ export interface PushClientOptions {
   readonly restRetry?: Partial<RetryPolicy>;
   /** faye's fixed delay before it re-sends or re-handshakes, in seconds. Default 1. */
   readonly fayeRetrySeconds?: number;
+  /**
+   * The connection is declared dead when nothing (not even GroupMe's 30 s ping) arrives
+   * for this long, and is rebuilt. Default 90 s.
+   */
+  readonly livenessTimeoutMs?: number;
+  /** Reconnect delays: capped exponential backoff with jitter. Default 1 s doubling to 60 s. */
+  readonly reconnect?: { readonly baseDelayMs?: number; readonly maxDelayMs?: number };
+  /** After this long connected, the backoff starts again from its base. Default 60 s. */
+  readonly healthyAfterMs?: number;
+  /**
+   * After every reconnect, fetch over REST the messages missed meanwhile and deliver them
+   * as `line.create` / `direct_message.create` events with `origin: 'catch-up'`. Default true.
+   */
+  readonly catchUp?: boolean;
+  /** Where the newest delivered message id of each conversation is kept. Default in memory. */
+  readonly cursorStore?: CursorStore;
+  /** How many recent message ids are remembered to drop duplicates. Default 10,000. */
+  readonly dedupeCapacity?: number;
 }
 
 export interface ResolvedOptions {
@@ -34,6 +54,13 @@ export interface ResolvedOptions {
   readonly requestTimeoutMs: number;
   readonly restRetry: Partial<RetryPolicy> | undefined;
   readonly fayeRetrySeconds: number;
+  readonly livenessTimeoutMs: number;
+  readonly reconnectBaseDelayMs: number;
+  readonly reconnectMaxDelayMs: number;
+  readonly healthyAfterMs: number;
+  readonly catchUp: boolean;
+  readonly cursorStore: CursorStore;
+  readonly dedupeCapacity: number;
 }
 
 export function resolveOptions(options: PushClientOptions): ResolvedOptions {
@@ -54,6 +81,13 @@ export function resolveOptions(options: PushClientOptions): ResolvedOptions {
     requestTimeoutMs: positive(options.requestTimeoutMs, 15_000, 'requestTimeoutMs'),
     restRetry: options.restRetry,
     fayeRetrySeconds: positive(options.fayeRetrySeconds, 1, 'fayeRetrySeconds'),
+    livenessTimeoutMs: positive(options.livenessTimeoutMs, 90_000, 'livenessTimeoutMs'),
+    reconnectBaseDelayMs: positive(options.reconnect?.baseDelayMs, 1_000, 'reconnect.baseDelayMs'),
+    reconnectMaxDelayMs: positive(options.reconnect?.maxDelayMs, 60_000, 'reconnect.maxDelayMs'),
+    healthyAfterMs: positive(options.healthyAfterMs, 60_000, 'healthyAfterMs'),
+    catchUp: options.catchUp ?? true,
+    cursorStore: options.cursorStore ?? new MemoryCursorStore(),
+    dedupeCapacity: positive(options.dedupeCapacity, 10_000, 'dedupeCapacity'),
   };
 }
 

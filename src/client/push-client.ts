@@ -1,9 +1,4 @@
-import {
-  directMessageChannel,
-  groupChannel,
-  userChannel,
-  type PushChannel,
-} from '../events/channel.js';
+import { compareIds, directMessageChannel, groupChannel, userChannel, type PushChannel } from '../events/channel.js';
 import { parsePushMessage } from '../events/parse.js';
 import type { PushEvent, PushEventMap } from '../events/types.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
@@ -11,13 +6,27 @@ import { ClientStateError } from '../errors/client-state-error.js';
 import { ClientStoppedError } from '../errors/client-stopped-error.js';
 import { GroupMePushError } from '../errors/groupme-push-error.js';
 import { HandshakeError } from '../errors/handshake-error.js';
+import { LivenessError } from '../errors/liveness-error.js';
+import { Backoff } from '../recovery/backoff.js';
+import { fetchMissed, type CursorAccess } from '../recovery/catch-up.js';
+import { chatCursorKey, groupCursorKey } from '../recovery/cursor-store.js';
+import { LivenessWatch } from '../recovery/liveness.js';
+import { SeenIds } from '../recovery/seen-ids.js';
+import { conversationChannels, listConversations } from '../rest/conversations.js';
 import { GroupMeApi } from '../rest/groupme-api.js';
 import { FayeTransport } from '../transport/faye-transport.js';
 import type { ConnectionState, StateChange } from './connection-state.js';
-import { conversationChannels, listConversations } from '../rest/conversations.js';
 import { EventStream } from './event-stream.js';
 import { resolveOptions, type PushClientOptions, type ResolvedOptions } from './options.js';
 import { SafeEmitter } from './safe-emitter.js';
+
+/** What a catch-up after a reconnect did. */
+export interface CatchUpReport {
+  /** Messages delivered with `origin: 'catch-up'` (duplicates of live ones not counted). */
+  readonly delivered: number;
+  /** REST failures end a catch-up early; the next reconnect resumes from the cursors. */
+  readonly error: GroupMePushError | null;
+}
 
 /** Everything a PushClient emits: each push event by its type, plus lifecycle events. */
 export interface PushClientEvents extends PushEventMap {
@@ -27,6 +36,8 @@ export interface PushClientEvents extends PushEventMap {
   state: StateChange;
   /** A channel was acknowledged by the server. */
   subscribed: PushChannel;
+  /** A catch-up after a (re)connect finished. */
+  'catch-up': CatchUpReport;
   /**
    * Something went wrong that you may want to log: a listener threw, a channel was lost,
    * the connection failed. Never thrown: with no listener it is simply not reported.
@@ -41,7 +52,9 @@ export interface EventsOptions {
 }
 
 /**
- * A connection to GroupMe's push service that emits typed events.
+ * A connection to GroupMe's push service that emits typed events, and keeps itself alive:
+ * it notices a silent socket, reconnects with backoff, and fetches over REST whatever was
+ * published meanwhile, so each message reaches you exactly once.
  *
  * @example
  * const client = new PushClient({ token: process.env.GROUPME_TOKEN! });
@@ -54,11 +67,26 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
   readonly #options: ResolvedOptions;
   readonly #wanted = new Map<string, PushChannel>();
   readonly #streams = new Set<EventStream>();
+  readonly #seen: SeenIds;
+  readonly #cursors = new Map<string, string>();
+  readonly #backoff: Backoff;
+  readonly #liveness: LivenessWatch;
   #state: ConnectionState = 'idle';
   #userId: string | undefined;
   #transport: FayeTransport | undefined;
   #starting: Promise<void> | undefined;
   #abort: AbortController | undefined;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #healthyTimer: ReturnType<typeof setTimeout> | undefined;
+  #catchUpTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Live message events held back from the moment a connection is (re)built until its
+   * catch-up is done, so each conversation is delivered in order and the cursors cannot
+   * jump over the gap that catch-up is about to fill.
+   */
+  #held: PushEvent[] | undefined;
+  /** True while a gap may exist: live events then leave the cursors where they are. */
+  #gap = false;
 
   constructor(options: PushClientOptions) {
     super();
@@ -69,6 +97,11 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       timeoutMs: this.#options.requestTimeoutMs,
       retry: this.#options.restRetry,
     });
+    this.#seen = new SeenIds(this.#options.dedupeCapacity);
+    this.#backoff = new Backoff(this.#options.reconnectBaseDelayMs, this.#options.reconnectMaxDelayMs);
+    this.#liveness = new LivenessWatch(this.#options.livenessTimeoutMs, (reason) =>
+      this.#reconnect('connection silent', new LivenessError(reason)),
+    );
   }
 
   /** Where the client is in its life; watch `state` events for changes. */
@@ -81,7 +114,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     return this.#userId;
   }
 
-  /** The channels the client holds (or is acquiring). */
+  /** The channels the client holds, and gets back after every reconnect. */
   get channels(): PushChannel[] {
     return [...this.#wanted.values()];
   }
@@ -89,7 +122,8 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
   /**
    * Reads your user id, connects, and subscribes `/user/:id` (and with `subscribeAll`, every
    * active group and DM thread). Resolves once the server acknowledged each; rejects with
-   * `AuthenticationError` for a bad token, never retrying it.
+   * `AuthenticationError` for a bad token, never retrying it. After that, the client
+   * reconnects by itself until `stop()` or a final error.
    */
   start(): Promise<void> {
     if (this.#state === 'connected' || this.#state === 'reconnecting') return Promise.resolve();
@@ -138,36 +172,66 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
    */
   async stop(): Promise<void> {
     this.#abort?.abort(new ClientStoppedError('start()'));
-    this.#closeTransport();
+    this.#halt();
     for (const stream of this.#streams) stream.end();
     this.#wanted.clear();
     if (this.#state !== 'stopped') this.#setState('stopped', 'stop');
     await this.#starting?.catch(() => undefined);
+    try {
+      await this.#options.cursorStore.flush?.();
+    } catch (error) {
+      this.emit('error', asPushError(error, 'CURSOR_STORE', 'The cursor store failed to flush.'));
+    }
   }
 
   async #start(): Promise<void> {
     const abort = new AbortController();
     this.#abort = abort;
+    this.#backoff.reset();
     this.#setState('connecting', 'start');
     try {
       const me = await this.api.me({ signal: abort.signal });
       this.#throwIfAborted(abort);
       this.#userId = me.id;
-      this.#openTransport();
-      await this.#subscribe(userChannel(me.id));
-      this.#throwIfAborted(abort);
+      this.#wanted.set(`/user/${me.id}`, userChannel(me.id));
       if (this.#options.subscribeAll) {
-        const channels = conversationChannels(await listConversations(this.api, { signal: abort.signal }));
+        const conversations = await listConversations(this.api, { signal: abort.signal });
         this.#throwIfAborted(abort);
-        await Promise.all(channels.map((channel) => this.#subscribe(channel)));
-        this.#throwIfAborted(abort);
+        for (const channel of conversationChannels(conversations)) this.#wanted.set(channel.path, channel);
       }
+      // A persistent cursor store may remember messages from before this process: catch up.
+      this.#beginHolding();
+      await this.#connect();
+      this.#throwIfAborted(abort);
       this.#setState('connected', 'start');
+      this.#scheduleHealthy();
+      // Listed again now that the channels are held: nothing published since can slip by.
+      if (this.#options.catchUp) void this.#catchUp();
     } catch (error) {
       if (abort.signal.aborted) throw new ClientStoppedError('start()');
       this.#fail(error instanceof Error ? error : new Error(String(error)), 'start failed');
       throw error;
     }
+  }
+
+  /** A fresh faye client holding every wanted channel; resolves once all are acknowledged. */
+  async #connect(): Promise<void> {
+    this.#openTransport();
+    const transport = this.#transport!;
+    await Promise.all(
+      [...this.#wanted.values()].map(async (channel) => {
+        try {
+          await transport.subscribe(channel);
+          this.emit('subscribed', channel);
+        } catch (error) {
+          // One refused channel (you left the group) must not sink the connection: drop it.
+          if (this.#transport !== transport || !(error instanceof GroupMePushError) || error instanceof AuthenticationError) throw error;
+          if (error.code !== 'SUBSCRIPTION_REFUSED' || channel.kind === 'user') throw error;
+          this.#wanted.delete(channel.path);
+          this.emit('error', error);
+        }
+      }),
+    );
   }
 
   async #subscribe(channel: PushChannel): Promise<void> {
@@ -186,13 +250,16 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
 
   async #ready(operation: string): Promise<void> {
     if (!this.#transport && this.#starting && this.#state === 'connecting') await this.#starting;
-    if (!this.#transport) {
+    if (this.#state !== 'connected' && this.#state !== 'connecting' && this.#state !== 'reconnecting') {
       throw new ClientStateError(`Cannot do ${operation} while the client is ${this.#state}: call start() first.`);
     }
+    // While reconnecting the channel is registered and acquired with the others.
+    if (!this.#transport) throw new ClientStateError(`Cannot do ${operation} while the client is reconnecting; try again once connected.`);
   }
 
   #openTransport(): void {
-    this.#transport = new FayeTransport(
+    this.#closeTransport();
+    const transport = new FayeTransport(
       {
         url: this.#options.pushUrl,
         token: this.#options.token,
@@ -200,39 +267,169 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
         retrySeconds: this.#options.fayeRetrySeconds,
       },
       {
-        message: (channel, data) => this.#deliver(parsePushMessage(channel, data)),
-        up: () => {
-          if (this.#state === 'reconnecting') this.#setState('connected', 'transport up');
-        },
-        down: () => {
-          if (this.#state === 'connected') {
-            this.#setState('reconnecting', 'transport down', this.#options.fayeRetrySeconds * 1000);
-          }
-        },
-        activity: () => undefined,
+        message: (channel, data) => this.#receive(parsePushMessage(channel, data)),
+        up: () => undefined,
+        // faye's own recovery loses what is published meanwhile; ours catches it up.
+        down: () => this.#reconnect('transport down', null),
+        activity: () => this.#liveness.touch(),
         channelLost: (channel, error) => {
           this.#wanted.delete(channel.path);
           if (error instanceof AuthenticationError) this.#fail(error, 'authentication failed');
           else this.emit('error', error);
         },
-        handshakeRefused: (reason) => this.#fail(new HandshakeError(reason), 'handshake refused'),
+        handshakeRefused: (reason) => this.#reconnect('handshake refused', new HandshakeError(reason)),
       },
     );
+    this.#transport = transport;
+    this.#liveness.start();
   }
 
-  #deliver(event: PushEvent): void {
+  /** Tears the connection down and schedules a fresh one after the next backoff delay. */
+  #reconnect(reason: string, error: GroupMePushError | null): void {
+    if (this.#state !== 'connected' && this.#state !== 'reconnecting') return;
+    this.#closeTransport();
+    this.#clearTimers();
+    const delay = this.#backoff.next();
+    if (error) this.emit('error', error);
+    this.#setState('reconnecting', reason, delay, error);
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      void this.#attempt();
+    }, delay);
+  }
+
+  async #attempt(): Promise<void> {
+    this.#beginHolding();
+    try {
+      await this.#connect();
+      if (this.#state !== 'reconnecting') return;
+      this.#setState('connected', 'reconnected');
+      this.#scheduleHealthy();
+    } catch (error) {
+      if (this.#state === 'stopped' || this.#state === 'failed') return;
+      if (error instanceof AuthenticationError) return this.#fail(error, 'authentication failed');
+      this.#reconnect('reconnect failed', asPushError(error, 'RECONNECT_FAILED', 'A reconnect attempt failed.'));
+      return;
+    }
+    if (this.#options.catchUp) await this.#catchUp();
+  }
+
+  #beginHolding(): void {
+    if (!this.#options.catchUp) return;
+    this.#held ??= [];
+    this.#gap = true;
+  }
+
+  /**
+   * Fetches over REST what was published while no connection listened, delivers it with
+   * `origin: 'catch-up'`, then releases the held live events (duplicates dropped). On
+   * failure the held events are released anyway (never withheld) but the cursors stay
+   * behind the gap, and catch-up is retried after a backoff delay.
+   */
+  async #catchUp(): Promise<void> {
+    clearTimeout(this.#catchUpTimer);
+    let delivered = 0;
+    let failure: GroupMePushError | null = null;
+    const channel = userChannel(this.#userId!);
+    const signal = this.#abort?.signal;
+    try {
+      const conversations = await listConversations(this.api, { signal });
+      for await (const missed of fetchMissed(this.api, conversations, this.#cursorAccess, { signal })) {
+        if (this.#state === 'stopped' || this.#state === 'failed') return;
+        if (this.#deliver(parsePushMessage(channel, missed.payload, 'catch-up'), true)) delivered++;
+      }
+      this.#gap = false;
+    } catch (error) {
+      if (this.#state === 'stopped' || this.#state === 'failed') return;
+      if (error instanceof AuthenticationError) return this.#fail(error, 'authentication failed');
+      failure = asPushError(error, 'CATCH_UP_FAILED', 'Catching up over REST failed; it will be retried.');
+      this.emit('error', failure);
+    } finally {
+      this.#releaseHeld();
+    }
+    this.emit('catch-up', { delivered, error: failure });
+    if (failure && this.#state === 'connected') {
+      this.#catchUpTimer = setTimeout(() => void this.#catchUp(), this.#backoff.next());
+    }
+  }
+
+  #releaseHeld(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const event of held) this.#deliver(event, false);
+  }
+
+  readonly #cursorAccess: CursorAccess = {
+    get: async (key) => {
+      const cached = this.#cursors.get(key);
+      if (cached !== undefined) return cached;
+      const stored = await this.#options.cursorStore.get(key);
+      if (stored !== undefined) this.#advanceCursor(key, stored);
+      return this.#cursors.get(key);
+    },
+    advance: (key, id) => this.#advanceCursor(key, id),
+  };
+
+  #receive(event: PushEvent): void {
+    this.#liveness.touch();
+    if (this.#held && (event.type === 'line.create' || event.type === 'direct_message.create')) this.#held.push(event);
+    else this.#deliver(event, false);
+  }
+
+  /** The one door out: drops duplicate messages, moves cursors, emits. Returns false for a duplicate. */
+  #deliver(event: PushEvent, caughtUp: boolean): boolean {
+    if (event.type === 'line.create' || event.type === 'direct_message.create') {
+      if (!this.#seen.add(event.message.id)) return false;
+      // Behind a gap only catch-up may move a cursor, or the gap would be skipped for good.
+      if (caughtUp || !this.#gap) {
+        const key = event.type === 'line.create' ? groupCursorKey(event.message.groupId) : chatCursorKey(event.message.chatId);
+        this.#advanceCursor(key, event.message.id);
+      }
+    }
     this.emit(event.type, event as never);
     this.emit('event', event);
+    return true;
+  }
+
+  #advanceCursor(key: string, id: string): void {
+    const current = this.#cursors.get(key);
+    if (current !== undefined && compareIds(id, current) <= 0) return;
+    this.#cursors.set(key, id);
+    try {
+      const pending = this.#options.cursorStore.set(key, id);
+      if (pending) pending.catch((error: unknown) => this.emit('error', asPushError(error, 'CURSOR_STORE', 'The cursor store failed to save a cursor.')));
+    } catch (error) {
+      this.emit('error', asPushError(error, 'CURSOR_STORE', 'The cursor store failed to save a cursor.'));
+    }
+  }
+
+  #scheduleHealthy(): void {
+    clearTimeout(this.#healthyTimer);
+    this.#healthyTimer = setTimeout(() => this.#backoff.reset(), this.#options.healthyAfterMs);
   }
 
   #fail(error: Error, reason: string): void {
-    this.#closeTransport();
+    this.#halt();
     this.#wanted.clear();
     if (error instanceof GroupMePushError) this.emit('error', error);
     this.#setState('failed', reason, null, error);
   }
 
+  /** Stops every moving part: transport, liveness watch, timers. */
+  #halt(): void {
+    this.#closeTransport();
+    this.#clearTimers();
+  }
+
+  #clearTimers(): void {
+    clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#healthyTimer);
+    clearTimeout(this.#catchUpTimer);
+    this.#reconnectTimer = this.#healthyTimer = this.#catchUpTimer = undefined;
+  }
+
   #closeTransport(): void {
+    this.#liveness.stop();
     this.#transport?.destroy();
     this.#transport = undefined;
   }
@@ -247,4 +444,8 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     this.#state = current;
     this.emit('state', { previous, current, reason, retryInMs, error });
   }
+}
+
+function asPushError(error: unknown, code: string, message: string): GroupMePushError {
+  return error instanceof GroupMePushError ? error : new GroupMePushError(code, message, { cause: error });
 }

@@ -1,0 +1,38 @@
+/**
+ * Where the client remembers the newest message id it delivered in each conversation, so
+ * that after a reconnect (or a process restart, with a persistent store) it fetches
+ * exactly what it missed. Keys are `group:<id>` and `dm:<a+b>`; values are message ids.
+ * Methods may be sync or async; a store should never throw for a missing key.
+ */
+export interface CursorStore {
+  get(key: string): string | undefined | Promise<string | undefined>;
+  set(key: string, messageId: string): void | Promise<void>;
+  /** Called by `stop()`: write anything pending. */
+  flush?(): void | Promise<void>;
+}
+
+/** The default store: cursors live as long as the process. */
+export class MemoryCursorStore implements CursorStore {
+  readonly #cursors = new Map<string, string>();
+
+  get(key: string): string | undefined {
+    return this.#cursors.get(key);
+  }
+
+  set(key: string, messageId: string): void {
+    this.#cursors.set(key, messageId);
+  }
+
+  /** A copy of every cursor, for inspection. */
+  entries(): Record<string, string> {
+    return Object.fromEntries(this.#cursors);
+  }
+}
+
+export function groupCursorKey(groupId: string): string {
+  return `group:${groupId}`;
+}
+
+export function chatCursorKey(chatId: string): string {
+  return `dm:${chatId}`;
+}
