@@ -1,5 +1,5 @@
 export { PushClient } from './client/push-client.js';
-export type { PushClientEvents, EventsOptions } from './client/push-client.js';
+export type { PushClientEvents, EventsOptions, CatchUpReport } from './client/push-client.js';
 export type { PushClientOptions } from './client/options.js';
 export { DEFAULT_PUSH_URL } from './client/options.js';
 export type { ConnectionState, StateChange } from './client/connection-state.js';
@@ -23,6 +23,10 @@ export type * from './events/attachments.js';
 export type * from './events/system-events.js';
 
 export { GroupMeApi, DEFAULT_API_URL } from './rest/groupme-api.js';
+export type { RateLimit } from './rest/rate-limiter.js';
+export { MemoryCursorStore } from './recovery/cursor-store.js';
+export type { CursorStore } from './recovery/cursor-store.js';
+export { FileCursorStore } from './recovery/file-cursor-store.js';
 export type { GroupMeApiOptions, CallOptions } from './rest/groupme-api.js';
 export type * from './rest/types.js';
 export type { RetryPolicy } from './rest/retry-policy.js';
@@ -38,3 +42,4 @@ export { TimeoutError } from './errors/timeout-error.js';
 export { ClientStoppedError } from './errors/client-stopped-error.js';
 export { ClientStateError } from './errors/client-state-error.js';
 export { ListenerError } from './errors/listener-error.js';
+export { LivenessError } from './errors/liveness-error.js';

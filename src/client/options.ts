@@ -1,5 +1,6 @@
 import type { CursorStore } from '../recovery/cursor-store.js';
 import { MemoryCursorStore } from '../recovery/cursor-store.js';
+import type { RateLimit } from '../rest/rate-limiter.js';
 import type { RetryPolicy } from '../rest/retry-policy.js';
 
 export const DEFAULT_PUSH_URL = 'https://push.groupme.com/faye';
@@ -23,6 +24,8 @@ export interface PushClientOptions {
   readonly requestTimeoutMs?: number;
   /** How REST calls retry on rate limits and server errors. */
   readonly restRetry?: Partial<RetryPolicy>;
+  /** Client-side REST pacing. Default 5 requests a second, bursts of 5. */
+  readonly restRateLimit?: Partial<RateLimit>;
   /** faye's fixed delay before it re-sends or re-handshakes, in seconds. Default 1. */
   readonly fayeRetrySeconds?: number;
   /**
@@ -53,6 +56,7 @@ export interface ResolvedOptions {
   readonly subscribeTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly restRetry: Partial<RetryPolicy> | undefined;
+  readonly restRateLimit: Partial<RateLimit> | undefined;
   readonly fayeRetrySeconds: number;
   readonly livenessTimeoutMs: number;
   readonly reconnectBaseDelayMs: number;
@@ -80,6 +84,7 @@ export function resolveOptions(options: PushClientOptions): ResolvedOptions {
     subscribeTimeoutMs: positive(options.subscribeTimeoutMs, 30_000, 'subscribeTimeoutMs'),
     requestTimeoutMs: positive(options.requestTimeoutMs, 15_000, 'requestTimeoutMs'),
     restRetry: options.restRetry,
+    restRateLimit: options.restRateLimit,
     fayeRetrySeconds: positive(options.fayeRetrySeconds, 1, 'fayeRetrySeconds'),
     livenessTimeoutMs: positive(options.livenessTimeoutMs, 90_000, 'livenessTimeoutMs'),
     reconnectBaseDelayMs: positive(options.reconnect?.baseDelayMs, 1_000, 'reconnect.baseDelayMs'),

@@ -79,6 +79,8 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #healthyTimer: ReturnType<typeof setTimeout> | undefined;
   #catchUpTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Aborts the running catch-up when its connection is replaced or the client stops. */
+  #catchUpAbort: AbortController | undefined;
   /**
    * Live message events held back from the moment a connection is (re)built until its
    * catch-up is done, so each conversation is delivered in order and the cursors cannot
@@ -96,6 +98,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       apiUrl: this.#options.apiUrl,
       timeoutMs: this.#options.requestTimeoutMs,
       retry: this.#options.restRetry,
+      rateLimit: this.#options.restRateLimit,
     });
     this.#seen = new SeenIds(this.#options.dedupeCapacity);
     this.#backoff = new Backoff(this.#options.reconnectBaseDelayMs, this.#options.reconnectMaxDelayMs);
@@ -328,24 +331,30 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
    */
   async #catchUp(): Promise<void> {
     clearTimeout(this.#catchUpTimer);
+    const controller = new AbortController();
+    this.#catchUpAbort = controller;
+    const superseded = (): boolean => controller.signal.aborted || this.#state === 'stopped' || this.#state === 'failed';
     let delivered = 0;
     let failure: GroupMePushError | null = null;
     const channel = userChannel(this.#userId!);
-    const signal = this.#abort?.signal;
+    const signal = controller.signal;
     try {
       const conversations = await listConversations(this.api, { signal });
       for await (const missed of fetchMissed(this.api, conversations, this.#cursorAccess, { signal })) {
-        if (this.#state === 'stopped' || this.#state === 'failed') return;
+        if (superseded()) return;
         if (this.#deliver(parsePushMessage(channel, missed.payload, 'catch-up'), true)) delivered++;
       }
+      if (superseded()) return;
       this.#gap = false;
     } catch (error) {
-      if (this.#state === 'stopped' || this.#state === 'failed') return;
+      // A newer connection runs its own catch-up, which the held events now wait for.
+      if (superseded()) return;
       if (error instanceof AuthenticationError) return this.#fail(error, 'authentication failed');
       failure = asPushError(error, 'CATCH_UP_FAILED', 'Catching up over REST failed; it will be retried.');
       this.emit('error', failure);
     } finally {
-      this.#releaseHeld();
+      if (!superseded()) this.#releaseHeld();
+      if (this.#catchUpAbort === controller) this.#catchUpAbort = undefined;
     }
     this.emit('catch-up', { delivered, error: failure });
     if (failure && this.#state === 'connected') {
@@ -364,7 +373,9 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       const cached = this.#cursors.get(key);
       if (cached !== undefined) return cached;
       const stored = await this.#options.cursorStore.get(key);
-      if (stored !== undefined) this.#advanceCursor(key, stored);
+      // Cached only: writing back what the store just said would be wasted I/O.
+      const current = this.#cursors.get(key);
+      if (stored !== undefined && (current === undefined || compareIds(stored, current) > 0)) this.#cursors.set(key, stored);
       return this.#cursors.get(key);
     },
     advance: (key, id) => this.#advanceCursor(key, id),
@@ -392,6 +403,8 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
   }
 
   #advanceCursor(key: string, id: string): void {
+    // After stop() the store has been flushed for the last time.
+    if (this.#state === 'stopped') return;
     const current = this.#cursors.get(key);
     if (current !== undefined && compareIds(id, current) <= 0) return;
     this.#cursors.set(key, id);
@@ -415,13 +428,15 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     this.#setState('failed', reason, null, error);
   }
 
-  /** Stops every moving part: transport, liveness watch, timers. */
+  /** Stops every moving part: transport, liveness watch, timers, a running catch-up. */
   #halt(): void {
     this.#closeTransport();
     this.#clearTimers();
+    this.#held = undefined;
   }
 
   #clearTimers(): void {
+    this.#catchUpAbort?.abort();
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#healthyTimer);
     clearTimeout(this.#catchUpTimer);

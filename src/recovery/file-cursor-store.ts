@@ -11,23 +11,27 @@ import type { CursorStore } from './cursor-store.js';
  */
 export class FileCursorStore implements CursorStore {
   readonly #path: string;
+  /** Cursors set but not yet written; flush() waits for them. */
+  readonly #updates = new Map<string, string>();
   #cursors: Map<string, string> | undefined;
   #loading: Promise<Map<string, string>> | undefined;
   #writing: Promise<void> | undefined;
-  #dirty = false;
+  // Unique per instance: two stores on one file in one process must not share a temp file.
+  readonly #tempSuffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
   constructor(path: string) {
     this.#path = path;
   }
 
   async get(key: string): Promise<string | undefined> {
-    return (await this.#load()).get(key);
+    return this.#updates.get(key) ?? (await this.#load()).get(key);
   }
 
-  async set(key: string, messageId: string): Promise<void> {
-    (await this.#load()).set(key, messageId);
-    this.#dirty = true;
+  set(key: string, messageId: string): Promise<void> {
+    // Recorded synchronously, so a flush() called right after always includes it.
+    this.#updates.set(key, messageId);
     this.#writing ??= this.#drain();
+    return this.#writing;
   }
 
   async flush(): Promise<void> {
@@ -36,20 +40,21 @@ export class FileCursorStore implements CursorStore {
 
   async #drain(): Promise<void> {
     try {
-      while (this.#dirty) {
-        this.#dirty = false;
-        await this.#write();
+      const cursors = await this.#load();
+      while (this.#updates.size > 0) {
+        for (const [key, id] of this.#updates) cursors.set(key, id);
+        this.#updates.clear();
+        await this.#write(cursors);
       }
     } finally {
       this.#writing = undefined;
     }
   }
 
-  async #write(): Promise<void> {
+  async #write(cursors: Map<string, string>): Promise<void> {
     const { writeFile, rename } = await import('node:fs/promises');
-    const body = JSON.stringify(Object.fromEntries(this.#cursors ?? []), null, 2);
-    const temp = `${this.#path}.${process.pid}.tmp`;
-    await writeFile(temp, body);
+    const temp = `${this.#path}.${this.#tempSuffix}.tmp`;
+    await writeFile(temp, JSON.stringify(Object.fromEntries(cursors), null, 2));
     await rename(temp, this.#path);
   }
 

@@ -4,6 +4,7 @@ import { toRestChatId } from '../events/channel.js';
 import { HttpClient } from './http-client.js';
 import { collectPages } from './paging.js';
 import { readArray, readChat, readGroup, readMembershipState, readRecord, readUser } from './read-rest.js';
+import { DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limiter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import type { Chat, Group, MembershipState, MessageQuery, User } from './types.js';
 import { ApiError } from '../errors/api-error.js';
@@ -19,6 +20,8 @@ export interface GroupMeApiOptions {
   readonly timeoutMs?: number;
   /** How rate limits and server errors are retried. */
   readonly retry?: Partial<RetryPolicy>;
+  /** Client-side pacing, shared by all calls. Default 5 a second, bursts of 5. */
+  readonly rateLimit?: Partial<RateLimit>;
 }
 
 export interface CallOptions {
@@ -51,6 +54,7 @@ export class GroupMeApi {
       apiUrl: options.apiUrl ?? DEFAULT_API_URL,
       timeoutMs: options.timeoutMs ?? 15_000,
       retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      rateLimit: { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
     });
   }
 

@@ -5,13 +5,13 @@ import { NetworkError } from '../errors/network-error.js';
 import { RateLimitError } from '../errors/rate-limit-error.js';
 import { readRecord } from './read-rest.js';
 import {
-  DEFAULT_RETRY_POLICY,
   backoffDelay,
   isRateLimit,
   isRetryableServerError,
   parseRetryAfter,
   type RetryPolicy,
 } from './retry-policy.js';
+import { RateLimiter, type RateLimit } from './rate-limiter.js';
 import { sleep } from './sleep.js';
 
 export interface HttpClientOptions {
@@ -19,6 +19,7 @@ export interface HttpClientOptions {
   readonly apiUrl: string;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
+  readonly rateLimit: RateLimit;
 }
 
 export interface RequestOptions {
@@ -41,9 +42,11 @@ export interface HttpResult {
 export class HttpClient {
   readonly #axios: AxiosInstance;
   readonly #retry: RetryPolicy;
+  readonly #limiter: RateLimiter;
 
   constructor(options: HttpClientOptions) {
-    this.#retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.#retry = options.retry;
+    this.#limiter = new RateLimiter(options.rateLimit);
     this.#axios = axios.create({
       baseURL: options.apiUrl.replace(/\/+$/, ''),
       timeout: options.timeoutMs,
@@ -83,6 +86,7 @@ export class HttpClient {
 
   async #send(method: string, path: string, options: RequestOptions): Promise<AxiosResponse> {
     for (let attempt = 0; ; attempt++) {
+      await this.#limiter.take(options.signal);
       try {
         return await this.#axios.request({
           method,

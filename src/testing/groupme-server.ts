@@ -18,6 +18,8 @@ export interface GroupMeServerOptions {
   readonly fayeTimeoutSeconds?: number;
   /** `'demo'` seeds a small named world, see `server.demo`. Default `'empty'`. */
   readonly seed?: 'demo' | 'empty';
+  /** Answer 429 (`Retry-After: 1`) past this many REST requests a second per token, as GroupMe does. Default 0: off. */
+  readonly rateLimitPerSecond?: number;
 }
 
 /** The world `seed: 'demo'` creates. The main user's token is `demo-token`. */
@@ -48,7 +50,7 @@ export class GroupMeServer {
   readonly #rest: RestRoutes;
   readonly #secret = randomUUID();
   readonly #sockets = new Set<Socket>();
-  readonly #options: Required<Omit<GroupMeServerOptions, 'seed' | 'port'>>;
+  readonly #options: Required<Omit<GroupMeServerOptions, 'seed' | 'port' | 'rateLimitPerSecond'>>;
   #port: number;
   #http: Server | undefined;
   #hub: PushHub | undefined;
@@ -69,7 +71,7 @@ export class GroupMeServer {
       postDirectMessage: (user, recipientId, text, guid, attachments) =>
         this.sendDirectMessage(user.id, recipientId, text, { attachments, sourceGuid: guid ?? undefined }),
       like: (user, messageId) => this.react(user.id, messageId),
-    });
+    }, options.rateLimitPerSecond);
     if (options.seed === 'demo') this.demo = seedDemo(this);
   }
 

@@ -11,6 +11,8 @@ export interface RequestLogEntry {
   readonly query: Readonly<Record<string, string>>;
   readonly tokenInUrl: boolean;
   readonly tokenInHeader: boolean;
+  /** The HTTP status answered. */
+  readonly status: number;
 }
 
 /** A REST failure to inject: the next `times` matching requests answer `status`. */
@@ -41,10 +43,13 @@ export class RestRoutes {
   readonly #world: World;
   readonly #actions: RestActions;
   readonly #faults: Array<{ fault: RestFault; left: number }> = [];
+  readonly #rateLimitPerSecond: number;
+  readonly #recent = new Map<string, number[]>();
 
-  constructor(world: World, actions: RestActions) {
+  constructor(world: World, actions: RestActions, rateLimitPerSecond = 0) {
     this.#world = world;
     this.#actions = actions;
+    this.#rateLimitPerSecond = rateLimitPerSecond;
   }
 
   failNext(fault: RestFault): void {
@@ -57,14 +62,21 @@ export class RestRoutes {
     const query = Object.fromEntries(url.searchParams);
     const headerToken = req.headers['x-access-token'];
     const token = (typeof headerToken === 'string' ? headerToken : undefined) ?? query.token;
-    this.log.push({ method, path: url.pathname, query, tokenInUrl: url.searchParams.has('token'), tokenInHeader: typeof headerToken === 'string' });
     const body = method === 'POST' ? await readJson(req) : undefined;
     let answer: Answer;
     try {
-      answer = this.#route(method, url.pathname.replace(/^\/v3/, ''), url.searchParams, token, body);
+      answer = this.#throttled(token) ?? this.#route(method, url.pathname.replace(/^\/v3/, ''), url.searchParams, token, body);
     } catch (error) {
       answer = fail(400, (error as Error).message);
     }
+    this.log.push({
+      method,
+      path: url.pathname,
+      query,
+      tokenInUrl: url.searchParams.has('token'),
+      tokenInHeader: typeof headerToken === 'string',
+      status: answer.status,
+    });
     const headers: Record<string, string> = { ...answer.headers };
     if (answer.body === undefined) {
       res.writeHead(answer.status, headers).end();
@@ -144,6 +156,18 @@ export class RestRoutes {
       return ok(null);
     }
     return fail(404, 'not found');
+  }
+
+  /** GroupMe's limiter, roughly: more than N requests within a second answer 429. */
+  #throttled(token: string | undefined): Answer | undefined {
+    if (this.#rateLimitPerSecond <= 0) return undefined;
+    const now = Date.now();
+    const key = token ?? '';
+    const recent = (this.#recent.get(key) ?? []).filter((t) => now - t < 1000);
+    recent.push(now);
+    this.#recent.set(key, recent);
+    if (recent.length <= this.#rateLimitPerSecond) return undefined;
+    return { ...fail(429, 'rate limited'), headers: { 'retry-after': '1' } };
   }
 
   #takeFault(path: string): RestFault | undefined {

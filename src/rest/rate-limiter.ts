@@ -1,0 +1,53 @@
+import { sleep } from './sleep.js';
+
+/** How fast REST calls may go. GroupMe answers 429 at about 10 requests a second. */
+export interface RateLimit {
+  /** Sustained requests per second. Default 5. */
+  readonly perSecond: number;
+  /** How many may go at once after a quiet period. Default 5. */
+  readonly burst: number;
+}
+
+// burst + perSecond stays at 10: no one-second window ever holds more than GroupMe allows.
+export const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 5, burst: 5 };
+
+/**
+ * A token bucket shared by every call of one client, so a catch-up over many
+ * conversations paces itself instead of tripping GroupMe's limit and waiting on 429s.
+ * Callers are served in arrival order.
+ */
+export class RateLimiter {
+  readonly #limit: RateLimit;
+  readonly #now: () => number;
+  #tokens: number;
+  #last: number;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(limit: RateLimit, now: () => number = Date.now) {
+    this.#limit = limit;
+    this.#now = now;
+    this.#tokens = limit.burst;
+    this.#last = now();
+  }
+
+  /** Resolves when a request may go; rejects with the signal's reason if it aborts first. */
+  take(signal?: AbortSignal): Promise<void> {
+    const turn = this.#queue.then(() => this.#acquire(signal));
+    // The next caller waits for this turn whether it succeeded or was aborted.
+    this.#queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async #acquire(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const now = this.#now();
+      this.#tokens = Math.min(this.#limit.burst, this.#tokens + ((now - this.#last) / 1000) * this.#limit.perSecond);
+      this.#last = now;
+      if (this.#tokens >= 1) {
+        this.#tokens -= 1;
+        return;
+      }
+      await sleep(Math.ceil(((1 - this.#tokens) / this.#limit.perSecond) * 1000), signal);
+    }
+  }
+}
