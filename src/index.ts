@@ -27,7 +27,7 @@ export type { RateLimit } from './rest/rate-limiter.js';
 export { MemoryCursorStore } from './recovery/cursor-store.js';
 export type { CursorStore } from './recovery/cursor-store.js';
 export { FileCursorStore } from './recovery/file-cursor-store.js';
-export type { GroupMeApiOptions, CallOptions } from './rest/groupme-api.js';
+export type { GroupMeApiOptions, CallOptions, SendOptions } from './rest/groupme-api.js';
 export type * from './rest/types.js';
 export type { RetryPolicy } from './rest/retry-policy.js';
 

@@ -29,6 +29,14 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Options of a message sent over REST. */
+export interface SendOptions extends CallOptions {
+  /** Your id for the message; GroupMe ignores a second post with the same one. Default: a new UUID. */
+  readonly sourceGuid?: string;
+  /** Attachments as GroupMe's JSON spells them, e.g. `{ type: 'image', url }`. */
+  readonly attachments?: readonly unknown[];
+}
+
 const GROUPS_PER_PAGE = 100;
 const CHATS_PER_PAGE = 100;
 
@@ -126,6 +134,45 @@ export class GroupMeApi {
     return rows(readRecord(response)?.direct_messages);
   }
 
+  /**
+   * Posts to a group. `sourceGuid` makes a retry safe: GroupMe drops a second message with
+   * the same one. Resolves with the created message.
+   *
+   * @example
+   * client.on('line.create', async (e) => {
+   *   if (e.message.text === '!ping') await client.api.sendGroupMessage(e.message.groupId, 'pong');
+   * });
+   */
+  async sendGroupMessage(groupId: string, text: string, options: SendOptions = {}): Promise<GroupMessage> {
+    const path = `/groups/${encodeURIComponent(groupId)}/messages`;
+    const { response } = await this.#http.request('POST', path, {
+      body: { message: { source_guid: options.sourceGuid ?? newGuid(), text, attachments: options.attachments ?? [] } },
+      signal: options.signal,
+    });
+    const message = parseGroupMessage(readRecord(response)?.message);
+    if (!message) throw unexpected('POST', path);
+    return message;
+  }
+
+  /** Sends a direct message to a user. Resolves with the created message. */
+  async sendDirectMessage(recipientId: string, text: string, options: SendOptions = {}): Promise<DirectMessage> {
+    const { response } = await this.#http.request('POST', '/direct_messages', {
+      body: {
+        direct_message: { source_guid: options.sourceGuid ?? newGuid(), recipient_id: recipientId, text, attachments: options.attachments ?? [] },
+      },
+      signal: options.signal,
+    });
+    const message = parseDirectMessage(readRecord(response)?.direct_message);
+    if (!message) throw unexpected('POST', '/direct_messages');
+    return message;
+  }
+
+  /** Likes a message; `conversationId` is its group id or DM thread (`a+b`). */
+  async likeMessage(conversationId: string, messageId: string, options: CallOptions = {}): Promise<void> {
+    const path = `/messages/${encodeURIComponent(toRestChatId(conversationId))}/${encodeURIComponent(messageId)}/like`;
+    await this.#http.request('POST', path, { signal: options.signal });
+  }
+
   #cachedMe(options: CallOptions): Promise<User> {
     // Cached only once it succeeds, so a transient failure is not remembered.
     const pending = (this.#me ??= this.me(options));
@@ -151,6 +198,10 @@ function messageQuery(query: MessageQuery): Record<string, string | number | und
     since_id: query.sinceId,
     limit: query.limit,
   };
+}
+
+function newGuid(): string {
+  return globalThis.crypto.randomUUID();
 }
 
 function rows(value: unknown): unknown[] {

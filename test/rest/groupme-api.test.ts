@@ -79,6 +79,23 @@ describe('GroupMeApi', { timeout: 20_000 }, () => {
     assert.ok(!String((error as Error).stack).includes(token));
   });
 
+  it('posts group messages and DMs and likes messages, as a bot would', async () => {
+    const posted = await api.sendGroupMessage(group.id, 'hello from a bot', { sourceGuid: 'guid-1' });
+    assert.equal(posted.text, 'hello from a bot');
+    assert.equal(posted.groupId, group.id);
+    assert.equal(posted.userId, me.id);
+    assert.equal(posted.sourceGuid, 'guid-1');
+    assert.equal(server.message(posted.id).text, 'hello from a bot');
+
+    const dm = await api.sendDirectMessage(bob.id, 'psst');
+    assert.equal(dm.recipientId, bob.id);
+    assert.equal(dm.text, 'psst');
+
+    const theirs = server.post(group.id, bob.id, 'like me');
+    await api.likeMessage(group.id, theirs.id);
+    assert.deepEqual(server.message(theirs.id).favorited_by, [me.id]);
+  });
+
   it('sends the token only in the X-Access-Token header', () => {
     assert.ok(server.requestLog.length > 5);
     assert.ok(server.requestLog.every((row) => row.tokenInHeader && !row.tokenInUrl));
