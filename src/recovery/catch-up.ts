@@ -1,4 +1,5 @@
 import { compareIds } from '../events/channel.js';
+import { id as readId, obj } from '../events/read.js';
 import type { CallOptions, GroupMeApi } from '../rest/groupme-api.js';
 import type { Conversations } from '../rest/conversations.js';
 import { chatCursorKey, groupCursorKey } from './cursor-store.js';
@@ -72,8 +73,8 @@ async function* pages(
     const rows = await fetchAfter(cursor);
     let advanced = false;
     for (const row of rows) {
-      const id = rowId(row);
-      if (id === undefined || compareIds(id, cursor) <= 0) continue;
+      const id = readId(obj(row)?.id);
+      if (id === null || compareIds(id, cursor) <= 0) continue;
       cursor = id;
       advanced = true;
       yield { key, id, payload: { type, subject: row } };
@@ -81,11 +82,4 @@ async function* pages(
     // A short page is the last; a page that did not move forward would loop forever.
     if (rows.length < PAGE || !advanced) return;
   }
-}
-
-function rowId(row: unknown): string | undefined {
-  const id = typeof row === 'object' && row !== null ? (row as { id?: unknown }).id : undefined;
-  if (typeof id === 'string' && id !== '') return id;
-  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
-  return undefined;
 }

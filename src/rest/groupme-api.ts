@@ -3,7 +3,8 @@ import { parseDirectMessage, parseGroupMessage } from '../events/parse-message.j
 import { toRestChatId } from '../events/channel.js';
 import { HttpClient } from './http-client.js';
 import { collectPages } from './paging.js';
-import { readArray, readChat, readGroup, readMembershipState, readRecord, readUser } from './read-rest.js';
+import { obj as readRecord } from '../events/read.js';
+import { readArray, readChat, readGroup, readMembershipState, readUser } from './read-rest.js';
 import { DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limiter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import type { Chat, Group, MembershipState, MessageQuery, User } from './types.js';

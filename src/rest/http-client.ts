@@ -3,7 +3,7 @@ import { ApiError } from '../errors/api-error.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { RateLimitError } from '../errors/rate-limit-error.js';
-import { readRecord } from './read-rest.js';
+import { obj as readRecord } from '../events/read.js';
 import {
   backoffDelay,
   isRateLimit,

@@ -1,32 +1,9 @@
 import { chatIdFor } from '../events/channel.js';
+import { id, num, obj as record, seconds, str as text } from '../events/read.js';
 import type { Chat, Group, MembershipState, User } from './types.js';
 
-// REST JSON is read defensively: a field of the wrong type becomes null rather than a
-// crash, but a row with no usable id is a protocol violation and is dropped.
-
-type Json = Record<string, unknown>;
-
-function record(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function id(value: unknown): string | null {
-  if (typeof value === 'string' && value !== '') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return null;
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
-
-function count(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
-
-function seconds(value: unknown): Date | null {
-  return typeof value === 'number' && Number.isFinite(value) ? new Date(value * 1000) : null;
-}
+// REST JSON is read with the parser's own total readers: a field of the wrong type
+// becomes null rather than a crash, but a row with no usable id is dropped.
 
 export function readUser(value: unknown): User | undefined {
   const row = record(value);
@@ -50,7 +27,7 @@ export function readGroup(value: unknown): Group | undefined {
     shareUrl: text(row.share_url),
     createdAt: seconds(row.created_at),
     updatedAt: seconds(row.updated_at),
-    messageCount: count(messages?.count),
+    messageCount: num(messages?.count) ?? 0,
     lastMessageId: id(messages?.last_message_id),
     lastMessageCreatedAt: seconds(messages?.last_message_created_at),
   };
@@ -76,7 +53,7 @@ export function readChat(value: unknown, myUserId: string): Chat | undefined {
   return {
     chatId: chatIdFor(myUserId, otherId),
     otherUser: { id: otherId, name: text(other.name) ?? '', avatarUrl: text(other.avatar_url) },
-    messageCount: count(row.messages_count),
+    messageCount: num(row.messages_count) ?? 0,
     lastMessageId: id(last?.id),
     lastMessageCreatedAt: seconds(last?.created_at),
     createdAt: seconds(row.created_at),
@@ -94,4 +71,3 @@ export function readArray<T>(value: unknown, read: (row: unknown) => T | undefin
   return out;
 }
 
-export { record as readRecord };
