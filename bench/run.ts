@@ -8,13 +8,19 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PushClient, type PushClientOptions } from '../src/index.js';
+import type { PushClientOptions } from '../src/index.js';
 import { CommunityScript } from './baseline.js';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '3' }, quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+});
 const ROUNDS = Number(values.rounds);
 const QUICK = values.quick;
 const BURST = QUICK ? 10_000 : 100_000;
+
+// The built package, as users run it (npm run bench builds first): the same code as src,
+// without tsx's transpile-time helpers on the hot path.
+const { PushClient } = (await import('../dist/index.js' as string)) as typeof import('../src/index.js');
 
 // ---- the server child ----------------------------------------------------------------
 let child: ChildProcess;
@@ -185,7 +191,7 @@ async function memory(side: Side, n: number): Promise<{ heapPerClientKb: number;
 }
 
 // ---- run ---------------------------------------------------------------------------
-await startServer();
+if (values.only === undefined) await startServer();
 const results: Record<string, unknown> = {
   machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
   node: process.version,
@@ -204,6 +210,13 @@ async function rounds<T>(fn: (side: Side) => Promise<T>): Promise<Record<Side['n
   return out;
 }
 
+if (values.only === 'throughput-pushclient') {
+  // For `node --cpu-prof`: one PushClient burst, nothing else.
+  await startServer();
+  console.log(await throughput(pushclient));
+  await call({ cmd: 'close' });
+  process.exit(0);
+}
 console.error('throughput…');
 const tp = await rounds(throughput);
 put(`throughput (${BURST.toLocaleString('en')} line.create)`, median(tp.baseline.map((x) => x.perSecond)), median(tp.pushclient.map((x) => x.perSecond)), 'events/s');

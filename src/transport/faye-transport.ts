@@ -104,7 +104,13 @@ export class FayeTransport {
     }, this.#options.subscribeTimeoutMs);
 
     const subscription = this.#client.subscribe(channel.path, (data) => {
-      if (!this.#destroyed) this.#guard(() => this.#handlers.message(channel, data));
+      if (this.#destroyed) return;
+      // Inline rather than #guard(): this runs per message, and a closure per call shows up.
+      try {
+        this.#handlers.message(channel, data);
+      } catch {
+        // PushClient isolates user code itself; nothing may unwind into faye.
+      }
     });
     const entry: Entry = {
       channel,
