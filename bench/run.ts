@@ -4,7 +4,7 @@
  * ratio PushClient / baseline. Writes BENCHMARKS.md and bench/results.json.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -261,6 +261,6 @@ const table = [
 console.log(table);
 if (!QUICK) {
   writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
-  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), `# Benchmarks\n\nMeasured by \`npm run bench\` on ${results.machine as string}, Node ${process.version}, ${(results.date as string).slice(0, 10)}. Both sides run in one process against the same look-alike server (its own process), alternating, ${ROUNDS} rounds; medians. The baseline is the community script of \`shared/protocol/community-push-doc.md\`. Raw numbers: \`bench/results.json\`.\n\n${table}\n`);
+  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), `# Benchmarks\n\nMeasured by \`npm run bench\` on ${results.machine as string}, Node ${process.version}, ${(results.date as string).slice(0, 10)}. Both sides run in one process against the same look-alike server (its own process), alternating, ${ROUNDS} rounds; medians. The baseline is the community script of \`shared/protocol/community-push-doc.md\`. Raw numbers: \`bench/results.json\`.\n\n${table}\n\n${readFileSync(new URL('./notes.md', import.meta.url), 'utf8')}`);
 }
 process.exit(0);
