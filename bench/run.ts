@@ -217,6 +217,15 @@ if (values.only === 'throughput-pushclient') {
   await call({ cmd: 'close' });
   process.exit(0);
 }
+if (values.only === 'throughput') {
+  await startServer();
+  const only = await rounds(throughput);
+  for (const side of sides) {
+    console.log(side.name, 'events/s', Math.round(median(only[side.name].map((x) => x.perSecond))), 'cpu µs/event', median(only[side.name].map((x) => x.cpuUsPerEvent)).toFixed(2));
+  }
+  await call({ cmd: 'close' });
+  process.exit(0);
+}
 console.error('throughput…');
 const tp = await rounds(throughput);
 put(`throughput (${BURST.toLocaleString('en')} line.create)`, median(tp.baseline.map((x) => x.perSecond)), median(tp.pushclient.map((x) => x.perSecond)), 'events/s');

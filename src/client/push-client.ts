@@ -382,7 +382,6 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
   };
 
   #receive(event: PushEvent): void {
-    this.#liveness.touch();
     if (this.#held && (event.type === 'line.create' || event.type === 'direct_message.create')) this.#held.push(event);
     else this.#deliver(event, false);
   }
