@@ -1,15 +1,9 @@
 import type { Reaction } from './message.js';
-import { ids, obj, str } from './read.js';
+import { ids, list, obj, str } from './read.js';
 
 /** `subject.reactions` of `like.create` / `favorite`; entries without a code are dropped. */
 export function parseReactions(value: unknown): Reaction[] {
-  if (!Array.isArray(value)) return [];
-  const out: Reaction[] = [];
-  for (const item of value) {
-    const r = parseReaction(item);
-    if (r) out.push(r);
-  }
-  return out;
+  return list(value, parseReaction);
 }
 
 /** One reaction; null when it names no `code`, since then it says nothing usable. */

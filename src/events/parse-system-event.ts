@@ -1,4 +1,4 @@
-import { id, ids, nonEmpty, num, obj, seconds, str, type Json } from './read.js';
+import { type Json, id, ids, list, nonEmpty, num, obj, seconds, str } from './read.js';
 import type { CalendarEventRef, PollOption, PollRef, SystemEvent, UserRef } from './system-events.js';
 
 /**
@@ -118,13 +118,7 @@ function user(value: unknown): UserRef | null {
 }
 
 function userList(value: unknown): UserRef[] {
-  if (!Array.isArray(value)) return [];
-  const out: UserRef[] = [];
-  for (const item of value) {
-    const u = user(item);
-    if (u) out.push(u);
-  }
-  return out;
+  return list(value, user);
 }
 
 function poll(value: unknown): PollRef | null {
@@ -134,15 +128,11 @@ function poll(value: unknown): PollRef | null {
 }
 
 function pollOptions(value: unknown): PollOption[] {
-  if (!Array.isArray(value)) return [];
-  const out: PollOption[] = [];
-  for (const item of value) {
+  return list(value, (item) => {
     const o = obj(item);
     const optionId = o ? id(o.id) : null;
-    if (!o || optionId === null) continue;
-    out.push({ id: optionId, title: str(o.title) ?? '', votes: num(o.votes) ?? 0, voterIds: ids(o.voter_ids) });
-  }
-  return out;
+    return o && optionId !== null ? { id: optionId, title: str(o.title) ?? '', votes: num(o.votes) ?? 0, voterIds: ids(o.voter_ids) } : null;
+  });
 }
 
 function calendarEvent(value: unknown): CalendarEventRef | null {

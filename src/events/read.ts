@@ -35,14 +35,19 @@ export function num(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-export function ids(value: unknown): string[] {
+/** Reads each item of an array, dropping those `read` rejects; anything but an array is none. */
+export function list<T>(value: unknown, read: (item: unknown) => T | null | undefined): T[] {
   if (!Array.isArray(value)) return [];
-  const out: string[] = [];
+  const out: T[] = [];
   for (const item of value) {
-    const v = id(item);
-    if (v !== null) out.push(v);
+    const v = read(item);
+    if (v !== null && v !== undefined) out.push(v);
   }
   return out;
+}
+
+export function ids(value: unknown): string[] {
+  return list(value, id);
 }
 
 // The range a Date can hold; beyond it `new Date` gives an Invalid Date, which is no date.

@@ -61,13 +61,5 @@ export function readChat(value: unknown, myUserId: string): Chat | undefined {
   };
 }
 
-export function readArray<T>(value: unknown, read: (row: unknown) => T | undefined): T[] {
-  if (!Array.isArray(value)) return [];
-  const out: T[] = [];
-  for (const row of value) {
-    const item = read(row);
-    if (item !== undefined) out.push(item);
-  }
-  return out;
-}
+export { list as readArray } from '../events/read.js';
 
