@@ -34,29 +34,34 @@ export interface HttpResult {
   readonly response: unknown;
 }
 
+// One axios instance for every client in the process: an instance costs ~5 KB, and a
+// process holding a thousand PushClients should not pay that a thousand times. What is
+// per client (base URL, token, timeout) travels with each request instead.
+const shared = axios.create({
+  // Every status is ours to interpret: 304 means "no messages", 401 is final, 429 waits.
+  validateStatus: () => true,
+  responseType: 'json',
+  maxRedirects: 0,
+});
+
 /**
  * The one place that talks HTTP. The token rides in the `X-Access-Token` header and
  * nowhere else; errors are rebuilt from status and path only, so neither axios' config
  * (which holds the header) nor the URL's query string can leak it into a log.
  */
 export class HttpClient {
-  readonly #axios: AxiosInstance;
   readonly #retry: RetryPolicy;
   readonly #limiter: RateLimiter;
+  readonly #baseURL: string;
+  readonly #timeout: number;
+  readonly #headers: Record<string, string>;
 
   constructor(options: HttpClientOptions) {
     this.#retry = options.retry;
     this.#limiter = new RateLimiter(options.rateLimit);
-    this.#axios = axios.create({
-      baseURL: options.apiUrl.replace(/\/+$/, ''),
-      timeout: options.timeoutMs,
-      headers: { 'X-Access-Token': options.token, Accept: 'application/json' },
-      // Every status is ours to interpret: 304 means "no messages", 401 is final, 429 waits.
-      validateStatus: () => true,
-      // GroupMe ids exceed 2^53 only inside strings; plain JSON parsing is safe.
-      responseType: 'json',
-      maxRedirects: 0,
-    });
+    this.#baseURL = options.apiUrl.replace(/\/+$/, '');
+    this.#timeout = options.timeoutMs;
+    this.#headers = { 'X-Access-Token': options.token, Accept: 'application/json' };
   }
 
   async request(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<HttpResult> {
@@ -88,8 +93,11 @@ export class HttpClient {
     for (let attempt = 0; ; attempt++) {
       await this.#limiter.take(options.signal);
       try {
-        return await this.#axios.request({
+        return await shared.request({
           method,
+          baseURL: this.#baseURL,
+          timeout: this.#timeout,
+          headers: this.#headers,
           url: path,
           params: options.query,
           data: options.body,
