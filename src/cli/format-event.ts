@@ -7,10 +7,19 @@ export interface NameBook {
   user(userId: string): string;
 }
 
+/** How parts of the line are highlighted; identity functions (the default) mean no colour. */
+export interface EventStyle {
+  readonly dim: (text: string) => string;
+  readonly cyan: (text: string) => string;
+}
+
+const NO_STYLE: EventStyle = { dim: (t) => t, cyan: (t) => t };
+
 /** One readable line per event: time, conversation, who, what. */
-export function formatEvent(event: PushEvent, names: NameBook): string {
+export function formatEvent(event: PushEvent, names: NameBook, style: EventStyle = NO_STYLE): string {
   const time = (event.receivedAt ?? new Date()).toISOString().slice(11, 19);
-  return `${time}  ${names.conversation(event).padEnd(18)}  ${describe(event, names)}`;
+  const catchUp = event.origin === 'catch-up' ? style.dim(' (caught up)') : '';
+  return `${style.dim(time)}  ${style.cyan(names.conversation(event).padEnd(18))}  ${describe(event, names)}${catchUp}`;
 }
 
 function describe(event: PushEvent, names: NameBook): string {

@@ -12,7 +12,7 @@ import { fetchMissed, type CursorAccess } from '../recovery/catch-up.js';
 import { chatCursorKey, groupCursorKey } from '../recovery/cursor-store.js';
 import { LivenessWatch } from '../recovery/liveness.js';
 import { SeenIds } from '../recovery/seen-ids.js';
-import { conversationChannels, listConversations } from '../rest/conversations.js';
+import { discoverChannels, listConversations } from '../rest/conversations.js';
 import { GroupMeApi } from '../rest/groupme-api.js';
 import { FayeTransport } from '../transport/faye-transport.js';
 import type { ConnectionState, StateChange } from './connection-state.js';
@@ -149,7 +149,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
   /** Subscribes every group you are an active member of and every DM thread (all pages). */
   async subscribeAll(): Promise<PushChannel[]> {
     await this.#ready('subscribeAll()');
-    const channels = conversationChannels(await listConversations(this.api, { signal: this.#abort?.signal }));
+    const channels = await discoverChannels(this.api, { signal: this.#abort?.signal });
     await Promise.all(channels.map((channel) => this.#subscribe(channel)));
     return channels;
   }
@@ -198,9 +198,9 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       this.#userId = me.id;
       this.#wanted.set(`/user/${me.id}`, userChannel(me.id));
       if (this.#options.subscribeAll) {
-        const conversations = await listConversations(this.api, { signal: abort.signal });
+        const channels = await discoverChannels(this.api, { signal: abort.signal });
         this.#throwIfAborted(abort);
-        for (const channel of conversationChannels(conversations)) this.#wanted.set(channel.path, channel);
+        for (const channel of channels) this.#wanted.set(channel.path, channel);
       }
       // A persistent cursor store may remember messages from before this process: catch up.
       this.#beginHolding();

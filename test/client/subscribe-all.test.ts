@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PushClient } from '../../src/index.js';
 import { createGroupMeServer } from '../../src/testing/index.js';
+import { nextEvent } from '../support/wait.js';
 
 describe('subscribeAll', { timeout: 30_000 }, () => {
   it('pages groups and chats, skips memberships that are not active, and maps a+b to a_b', async () => {
@@ -27,6 +28,7 @@ describe('subscribeAll', { timeout: 30_000 }, () => {
       }
 
       const client = new PushClient({ token: me.token, pushUrl: server.pushUrl, apiUrl: server.apiUrl, subscribeAll: true });
+      const caughtUp = nextEvent(client, 'catch-up');
       await client.start();
       try {
         const held = new Set(client.channels.map((c) => c.path));
@@ -39,8 +41,31 @@ describe('subscribeAll', { timeout: 30_000 }, () => {
 
         const pages = (path: string): number[] =>
           server.requestLog.filter((row) => row.path === path).map((row) => Number(row.query.page));
-        assert.deepEqual(pages('/v3/groups'), [1, 2]);
+        // Discovery reads the membership states once and every page of chats...
+        assert.equal(server.requestLog.filter((row) => row.path === '/v3/memberships/states').length, 1);
         assert.deepEqual(pages('/v3/chats'), [1, 2]);
+        // ...and catch-up then reads every page of groups (and chats) for their newest ids.
+        await caughtUp;
+        assert.deepEqual(pages('/v3/groups'), [1, 2]);
+        assert.deepEqual(pages('/v3/chats'), [1, 2, 1, 2]);
+      } finally {
+        await client.stop();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('falls back to every page of /groups when /memberships/states is missing', async () => {
+    const server = await createGroupMeServer({ pingIntervalMs: 0 });
+    try {
+      const me = server.addUser({ name: 'Me' });
+      const groups = Array.from({ length: 3 }, (_, i) => server.addGroup({ name: `g${i}`, members: [me.id] }).id);
+      server.failNextRest({ status: 404, times: 1, pathPrefix: '/memberships/states' });
+      const client = new PushClient({ token: me.token, pushUrl: server.pushUrl, apiUrl: server.apiUrl, subscribeAll: true, catchUp: false });
+      await client.start();
+      try {
+        assert.deepEqual(new Set(client.channels.map((c) => c.path)), new Set([`/user/${me.id}`, ...groups.map((id) => `/group/${id}`)]));
       } finally {
         await client.stop();
       }
