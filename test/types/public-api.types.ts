@@ -1,0 +1,85 @@
+// Type tests: checked by `tsc --noEmit` (part of npm test), never run. A wrong field or a
+// lost narrowing fails the build.
+import { expectTypeOf } from 'expect-type';
+import {
+  parsePushMessage,
+  PushClient,
+  userChannel,
+  type FavoriteEvent,
+  type LineCreateEvent,
+  type Message,
+  type PushEvent,
+  type Reaction,
+  type SystemEvent,
+} from '../../src/index.js';
+
+declare const client: PushClient;
+
+// The event map narrows each listener to its event.
+client.on('favorite', (e) => {
+  expectTypeOf(e).toEqualTypeOf<FavoriteEvent>();
+  expectTypeOf(e.reactions).toEqualTypeOf<readonly Reaction[]>();
+  expectTypeOf(e.message).toEqualTypeOf<Message>();
+  // @ts-expect-error a favorite has no `group` field
+  void e.group;
+});
+client.on('line.create', (e) => {
+  expectTypeOf(e).toEqualTypeOf<LineCreateEvent>();
+  expectTypeOf(e.message.groupId).toBeString();
+  expectTypeOf(e.message.text).toEqualTypeOf<string | null>();
+  // @ts-expect-error a group message has no chatId
+  void e.message.chatId;
+});
+// @ts-expect-error not an event name
+client.on('line.created', () => undefined);
+
+// parsePushMessage returns the whole union.
+const event = parsePushMessage(userChannel('1'), {});
+expectTypeOf(event).toEqualTypeOf<PushEvent>();
+
+// A switch over `type` is exhaustive: adding a member to the union breaks this function.
+export function describe(e: PushEvent): string {
+  switch (e.type) {
+    case 'line.create':
+      return e.message.groupId;
+    case 'direct_message.create':
+      return e.message.chatId;
+    case 'like.create':
+    case 'favorite':
+      return e.reactorId;
+    case 'message.deleted':
+      return e.messageId;
+    case 'message.update':
+      return e.message.id;
+    case 'membership.create':
+      return e.group.name;
+    case 'typing':
+      return e.userId;
+    case 'read_receipt.create':
+      return e.messageId;
+    case 'ping':
+      return 'ping';
+    case 'unknown':
+      return e.reason;
+    default:
+      return expectNever(e);
+  }
+}
+
+// System events narrow the same way, with a fallback that keeps unknown ones.
+export function systemText(e: SystemEvent): string {
+  switch (e.type) {
+    case 'group.name_change':
+      return e.data.name;
+    case 'membership.announce.added':
+      return e.data.addedUsers.map((u) => u.nickname).join(', ');
+    case 'unknown':
+      return e.originalType ?? '';
+    default:
+      return e.type;
+  }
+}
+
+function expectNever(value: never): never {
+  throw new Error(`unexpected ${String(value)}`);
+}
