@@ -73,11 +73,3 @@ export async function runDemo(out: (line: string) => void = console.log): Promis
   }
   out(`\n-- ${seen} events of ${arrived.size} types: ${[...arrived].sort().join(', ')}`);
 }
-
-// Run directly (npm run demo), not when imported by the CLI or a test.
-if (import.meta.url === `file://${process.argv[1]}`) {
-  runDemo().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  });
-}

@@ -13,8 +13,7 @@ export class LearnedNames implements NameBook {
   readonly #people = new Map<string, string>();
 
   /** Best effort: a failure only means ids instead of names. */
-  async load(api: GroupMeApi, me: { id: string; name: string }): Promise<void> {
-    this.#people.set(me.id, me.name);
+  async load(api: GroupMeApi): Promise<void> {
     const [groups, chats] = await Promise.allSettled([api.groups(), api.chats()]);
     if (groups.status === 'fulfilled') for (const g of groups.value) this.#conversations.set(g.id, `#${g.name}`);
     if (chats.status === 'fulfilled') {

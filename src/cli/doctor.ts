@@ -1,0 +1,111 @@
+import { PushClient } from '../client/push-client.js';
+import type { PushEvent } from '../events/types.js';
+import { DEFAULT_API_URL, GroupMeApi } from '../rest/groupme-api.js';
+import { DEFAULT_PUSH_URL } from '../client/options.js';
+import { EXIT } from './cli-error.js';
+import { endpoints, type ConnectionFlags } from './connection.js';
+import { Diagnostics, sentence, styleFor, type CliIo } from './output.js';
+import { readToken } from './token.js';
+
+export interface DoctorFlags extends ConnectionFlags {
+  /** How long to wait for the first event or ping. Default 35 (GroupMe pings about every 30 s). */
+  readonly waitSeconds?: number;
+}
+
+/** Bounds the steps that have no timeout of their own. */
+const STEP_TIMEOUT_MS = 20_000;
+
+class StepFailed extends Error {}
+
+/**
+ * `groupme-push doctor`: one line per check, stopping at the first that fails (exit 1):
+ * token found, REST reachable, token valid, push handshake + subscribe, first event.
+ */
+export async function doctor(flags: DoctorFlags, io: CliIo, signal: AbortSignal): Promise<number> {
+  const style = styleFor(io.stdout, io.env);
+  const diag = new Diagnostics(io.stderr);
+  const say = (ok: boolean, step: string, detail: string): void => {
+    const mark = ok ? style.green('ok  ') : style.red('FAIL');
+    io.stdout.write(`${mark}  ${diag.scrub(step)}${detail ? `: ${diag.scrub(detail)}` : ''}\n`);
+  };
+  let current = '';
+  const step = async <T>(name: string, run: () => Promise<T>, detail: (value: T) => string): Promise<T> => {
+    current = name;
+    const value = await run();
+    say(true, name, detail(value));
+    return value;
+  };
+
+  // A malformed URL is a usage error (exit 2), before any step.
+  const urls = endpoints(flags, io.env);
+  const apiUrl = urls.apiUrl ?? DEFAULT_API_URL;
+  const pushUrl = urls.pushUrl ?? DEFAULT_PUSH_URL;
+  let client: PushClient | undefined;
+  try {
+    const found = await step('token found', () => readToken({ tokenFile: flags.tokenFile, env: io.env }), (t) => `from ${t.from}`);
+    diag.hide(found.token);
+
+    await step('REST reachable', () => reachable(apiUrl, signal), (status) => `${apiUrl} answered HTTP ${status}`);
+    const api = new GroupMeApi({ token: found.token, apiUrl });
+    const me = await step('token valid', () => api.me({ signal }), (user) => `${user.name} (${user.id})`);
+
+    const pushClient = new PushClient({ token: found.token, apiUrl, pushUrl, catchUp: false, subscribeTimeoutMs: STEP_TIMEOUT_MS });
+    client = pushClient;
+    const firstEvent = new Promise<PushEvent>((resolve) => pushClient.once('event', resolve));
+    await step(
+      `push handshake and subscribe /user/${me.id}`,
+      () => bounded(pushClient.start(), STEP_TIMEOUT_MS, `${pushUrl} did not answer within ${STEP_TIMEOUT_MS / 1000} s`, signal),
+      () => pushUrl,
+    );
+
+    const waitSeconds = flags.waitSeconds ?? 35;
+    const began = performance.now();
+    const failed = new Promise<never>((_, reject) =>
+      pushClient.on('state', (s) => {
+        if (s.current === 'failed' || s.current === 'reconnecting') reject(s.error ?? new Error(`The connection went ${s.current} (${s.reason}).`));
+      }),
+    );
+    await step(
+      `first event or ping within ${waitSeconds} s`,
+      () => bounded(Promise.race([firstEvent, failed]), waitSeconds * 1000, `nothing arrived within ${waitSeconds} s: the push stream is silent`, signal),
+      (event) => `${event.type} after ${((performance.now() - began) / 1000).toFixed(1)} s`,
+    );
+    io.stdout.write('All checks passed.\n');
+    return EXIT.ok;
+  } catch (error) {
+    const reason = signal.aborted ? 'interrupted' : sentence(error);
+    say(false, current, reason);
+    diag.line(`doctor: the check "${current}" failed.`);
+    return EXIT.failure;
+  } finally {
+    await client?.stop();
+  }
+}
+
+/** Any HTTP answer at all (401 included: no token is sent) means the REST API is reachable. */
+async function reachable(apiUrl: string, signal: AbortSignal): Promise<number> {
+  try {
+    const response = await fetch(`${apiUrl.replace(/\/+$/, '')}/users/me`, {
+      signal: AbortSignal.any([signal, AbortSignal.timeout(STEP_TIMEOUT_MS)]),
+    });
+    await response.body?.cancel();
+    return response.status;
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    const why = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${STEP_TIMEOUT_MS / 1000} s` : (cause ?? sentence(error));
+    throw new StepFailed(`${apiUrl} could not be reached (${why}).`);
+  }
+}
+
+/** `promise`, or a rejection after `ms` or when `signal` aborts. */
+function bounded<T>(promise: Promise<T>, ms: number, timeoutMessage: string, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new StepFailed(`${timeoutMessage}.`)), ms);
+    const onAbort = (): void => reject(new StepFailed('interrupted.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
+}
