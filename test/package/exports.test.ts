@@ -24,7 +24,7 @@ const scenario = (load: string): string => `
   await server.close();
 `;
 
-describe('the built package', { timeout: 60_000 }, () => {
+describe('the built package', { timeout: 120_000 }, () => {
   before(async () => {
     await run('npx', ['tsup', '--silent'], { cwd: root });
   });
@@ -35,6 +35,16 @@ describe('the built package', { timeout: 60_000 }, () => {
       const { createGroupMeServer } = require('groupme-push/testing');`)}})();`;
     const { stdout } = await run(process.execPath, ['-e', source], { cwd: root });
     assert.equal(stdout.trim(), 'from the build');
+  });
+
+  it('passes publint and arethetypeswrong (node16 and bundler resolutions)', async () => {
+    await run('npx', ['publint', '--strict'], { cwd: root });
+    await run('npx', ['attw', '--pack', '.', '--profile', 'node16', '--quiet'], { cwd: root });
+  });
+
+  it('ships a working groupme-push bin', async () => {
+    const { stdout } = await run(process.execPath, ['dist/cli/main.js', 'demo'], { cwd: root });
+    assert.match(stdout, /18 events of 11 types/);
   });
 
   it('works from import', async () => {
