@@ -33,21 +33,23 @@ export async function* fetchMissed(
   cursors: CursorAccess,
   options: CallOptions = {},
 ): AsyncGenerator<MissedMessage> {
-  for (const group of conversations.groups) {
-    const key = groupCursorKey(group.id);
-    const from = await startingPoint(key, group.lastMessageId, cursors);
-    if (from === undefined) continue;
-    yield* pages(key, 'line.create', from, (afterId) =>
-      api.groupMessagesRaw(group.id, { afterId, limit: PAGE }, options),
-    );
-  }
-  for (const chat of conversations.chats) {
-    const key = chatCursorKey(chat.chatId);
-    const from = await startingPoint(key, chat.lastMessageId, cursors);
-    if (from === undefined) continue;
-    yield* pages(key, 'direct_message.create', from, (afterId) =>
-      api.directMessagesRaw(chat.chatId, { afterId, limit: PAGE }, options),
-    );
+  const sources = [
+    ...conversations.groups.map((group) => ({
+      key: groupCursorKey(group.id),
+      newest: group.lastMessageId,
+      type: 'line.create' as const,
+      fetchAfter: (afterId: string) => api.groupMessagesRaw(group.id, { afterId, limit: PAGE }, options),
+    })),
+    ...conversations.chats.map((chat) => ({
+      key: chatCursorKey(chat.chatId),
+      newest: chat.lastMessageId,
+      type: 'direct_message.create' as const,
+      fetchAfter: (afterId: string) => api.directMessagesRaw(chat.chatId, { afterId, limit: PAGE }, options),
+    })),
+  ];
+  for (const source of sources) {
+    const from = await startingPoint(source.key, source.newest, cursors);
+    if (from !== undefined) yield* pages(source.key, source.type, from, source.fetchAfter);
   }
 }
 
