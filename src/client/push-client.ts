@@ -196,7 +196,8 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       const me = await this.api.me({ signal: abort.signal });
       this.#throwIfAborted(abort);
       this.#userId = me.id;
-      this.#wanted.set(`/user/${me.id}`, userChannel(me.id));
+      const own = userChannel(me.id);
+      this.#wanted.set(own.path, own);
       if (this.#options.subscribeAll) {
         const channels = await discoverChannels(this.api, { signal: abort.signal });
         this.#throwIfAborted(abort);
@@ -256,7 +257,8 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     if (this.#state !== 'connected' && this.#state !== 'connecting' && this.#state !== 'reconnecting') {
       throw new ClientStateError(`Cannot do ${operation} while the client is ${this.#state}: call start() first.`);
     }
-    // While reconnecting the channel is registered and acquired with the others.
+    // Between reconnect attempts there is no transport to acknowledge anything; rather than
+    // a promise that waits an unknown time, the caller gets a clear error to retry on.
     if (!this.#transport) throw new ClientStateError(`Cannot do ${operation} while the client is reconnecting; try again once connected.`);
   }
 
