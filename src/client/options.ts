@@ -3,6 +3,7 @@ import { MemoryCursorStore } from '../recovery/cursor-store.js';
 import type { RateLimit } from '../rest/rate-limiter.js';
 import type { RetryPolicy } from '../rest/retry-policy.js';
 
+/** GroupMe's Faye endpoint. */
 export const DEFAULT_PUSH_URL = 'https://push.groupme.com/faye';
 
 /** How to build a PushClient. Only `token` is required. */

@@ -41,6 +41,7 @@ export class SafeEmitter<Events extends { error: unknown }> {
     return this;
   }
 
+  /** How many listeners `name` has. */
   listenerCount(name: keyof Events): number {
     return this.#registrations.get(name)?.length ?? 0;
   }
@@ -52,6 +53,7 @@ export class SafeEmitter<Events extends { error: unknown }> {
     return this;
   }
 
+  /** Calls every listener of `name`, each isolated from the others. */
   protected emit<K extends keyof Events>(name: K, payload: Events[K]): void {
     const list = this.#registrations.get(name);
     if (!list) return;

@@ -21,10 +21,12 @@ export function parseChannelPath(path: string): PushChannel | undefined {
   return { kind: match[1] as ChannelKind, id: match[2]!, path };
 }
 
+/** The `/user/:id` channel: everything a phone would notify you about. */
 export function userChannel(userId: string): PushChannel {
   return { kind: 'user', id: userId, path: `/user/${userId}` };
 }
 
+/** The `/group/:id` channel: typing, reactions, edits and deletions in a group. */
 export function groupChannel(groupId: string): PushChannel {
   return { kind: 'group', id: groupId, path: `/group/${groupId}` };
 }

@@ -33,38 +33,47 @@ export interface UserRef {
   readonly nickname: string;
 }
 
+/** Someone added members to the group. */
 export interface MembershipAnnounceAddedEvent {
   readonly type: 'membership.announce.added';
   readonly data: { readonly addedUsers: readonly UserRef[]; readonly adderUser: UserRef | null };
 }
+/** Someone joined the group. */
 export interface MembershipAnnounceJoinedEvent {
   readonly type: 'membership.announce.joined';
   readonly data: { readonly user: UserRef | null };
 }
+/** Someone came back to the group. */
 export interface MembershipAnnounceRejoinedEvent {
   readonly type: 'membership.announce.rejoined';
   readonly data: { readonly user: UserRef | null };
 }
+/** Someone removed a member. */
 export interface MembershipNotificationsRemovedEvent {
   readonly type: 'membership.notifications.removed';
   readonly data: { readonly removerUser: UserRef | null; readonly removedUser: UserRef | null };
 }
+/** A member left the group. */
 export interface MembershipNotificationsExitedEvent {
   readonly type: 'membership.notifications.exited';
   readonly data: { readonly removedUser: UserRef | null };
 }
+/** The group was renamed. */
 export interface GroupNameChangeEvent {
   readonly type: 'group.name_change';
   readonly data: { readonly user: UserRef | null; readonly name: string };
 }
+/** The group's topic (description) changed. */
 export interface GroupTopicChangeEvent {
   readonly type: 'group.topic_change';
   readonly data: { readonly user: UserRef | null; readonly topic: string };
 }
+/** The group's picture changed. */
 export interface GroupAvatarChangeEvent {
   readonly type: 'group.avatar_change';
   readonly data: { readonly user: UserRef | null; readonly avatarUrl: string | null };
 }
+/** A member's role changed (made admin, for example). */
 export interface GroupRoleChangeAdminEvent {
   readonly type: 'group.role_change_admin';
   readonly data: { readonly user: UserRef | null; readonly member: UserRef | null; readonly role: string };
@@ -100,18 +109,22 @@ export interface GroupSubgroupChangeEvent {
     readonly messageEditPeriod: number | null;
   };
 }
+/** A group call ended. */
 export interface GroupCallEndedEvent {
   readonly type: 'group.call.ended';
   readonly data: { readonly user: UserRef | null; readonly callDuration: number | null };
 }
+/** A bot was added to the group. */
 export interface BotAddEvent {
   readonly type: 'bot.add';
   readonly data: { readonly user: UserRef | null; readonly bot: string };
 }
+/** A bot was renamed. */
 export interface BotRenameEvent {
   readonly type: 'bot.rename';
   readonly data: { readonly user: UserRef | null; readonly botNameOld: string; readonly botNameNew: string };
 }
+/** A message was pinned or unpinned. */
 export interface MessagePinnedEvent {
   readonly type: 'message.pinned' | 'message.unpinned';
   readonly data: {
@@ -121,20 +134,24 @@ export interface MessagePinnedEvent {
     readonly pinnedAt: Date | null;
   };
 }
+/** A poll as system events name it. */
 export interface PollRef {
   readonly id: string;
   readonly subject: string;
 }
+/** One option of a finished poll, with its votes. */
 export interface PollOption {
   readonly id: string;
   readonly title: string;
   readonly votes: number;
   readonly voterIds: readonly string[];
 }
+/** A poll was started. */
 export interface PollCreatedEvent {
   readonly type: 'poll.created';
   readonly data: { readonly user: UserRef | null; readonly poll: PollRef; readonly conversationId: string | null };
 }
+/** A poll closed; `options` carry the results. */
 export interface PollFinishedEvent {
   readonly type: 'poll.finished';
   readonly data: {
@@ -143,6 +160,7 @@ export interface PollFinishedEvent {
     readonly options: readonly PollOption[];
   };
 }
+/** A calendar event as system events name it. */
 export interface CalendarEventRef {
   readonly id: string;
   readonly name: string;
@@ -156,6 +174,7 @@ export interface CalendarEventEvent {
     | 'calendar.event.user.not_going';
   readonly data: { readonly event: CalendarEventRef; readonly user: UserRef | null; readonly url: string | null };
 }
+/** A calendar event was edited; `updatedFields` says which fields. */
 export interface CalendarEventUpdatedEvent {
   readonly type: 'calendar.event.updated';
   readonly data: {
@@ -164,6 +183,7 @@ export interface CalendarEventUpdatedEvent {
     readonly updatedFields: readonly string[];
   };
 }
+/** GroupMe's assistant posted its privacy notice. */
 export interface CopilotPrivacyNoticeEvent {
   readonly type: 'copilot.group.privacy_notice';
   readonly data: { readonly triggerMessageId: string | null };

@@ -138,6 +138,7 @@ export type PushEvent =
   | PingEvent
   | UnknownEvent;
 
+/** The `type` of every event: the names `client.on()` accepts for push events. */
 export type PushEventType = PushEvent['type'];
 
 /** Each event type mapped to its event, for narrowing by name. */

@@ -5,7 +5,9 @@
  * Methods may be sync or async; a store should never throw for a missing key.
  */
 export interface CursorStore {
+  /** The newest delivered message id of a conversation, or undefined if none yet. */
   get(key: string): string | undefined | Promise<string | undefined>;
+  /** Records a newer message id for a conversation. */
   set(key: string, messageId: string): void | Promise<void>;
   /** Called by `stop()`: write anything pending. */
   flush?(): void | Promise<void>;
@@ -15,10 +17,12 @@ export interface CursorStore {
 export class MemoryCursorStore implements CursorStore {
   readonly #cursors = new Map<string, string>();
 
+  /** The cursor of `key`, if any. */
   get(key: string): string | undefined {
     return this.#cursors.get(key);
   }
 
+  /** Moves the cursor of `key`. */
   set(key: string, messageId: string): void {
     this.#cursors.set(key, messageId);
   }

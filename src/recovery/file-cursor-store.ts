@@ -23,10 +23,12 @@ export class FileCursorStore implements CursorStore {
     this.#path = path;
   }
 
+  /** The cursor of `key`, from the file (read once) or a pending write. */
   async get(key: string): Promise<string | undefined> {
     return this.#updates.get(key) ?? (await this.#load()).get(key);
   }
 
+  /** Moves the cursor of `key`; the file is rewritten soon after, atomically. */
   set(key: string, messageId: string): Promise<void> {
     // Recorded synchronously, so a flush() called right after always includes it.
     this.#updates.set(key, messageId);

@@ -10,8 +10,10 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import type { Chat, Group, MembershipState, MessageQuery, User } from './types.js';
 import { ApiError } from '../errors/api-error.js';
 
+/** GroupMe's REST API, version 3. */
 export const DEFAULT_API_URL = 'https://api.groupme.com/v3';
 
+/** How to build a `GroupMeApi`. Only `token` is required. */
 export interface GroupMeApiOptions {
   /** Your GroupMe access token. Sent only in the `X-Access-Token` header. */
   readonly token: string;
@@ -25,6 +27,7 @@ export interface GroupMeApiOptions {
   readonly rateLimit?: Partial<RateLimit>;
 }
 
+/** Options every REST call takes. */
 export interface CallOptions {
   /** Aborts the call (and any retry wait); the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;

@@ -130,6 +130,7 @@ export class GroupMeServer {
 
   // ---- the world -------------------------------------------------------------------
 
+  /** A person with an access token (random unless given). */
   addUser(options: { id?: string; name: string; token?: string; avatarUrl?: string | null }): SimUser {
     return this.#world.addUser(options);
   }
@@ -140,6 +141,7 @@ export class GroupMeServer {
     return { id: group.id, name: group.name };
   }
 
+  /** Changes a membership state (`active`, `exited`, `removed`, `pending`...). */
   setMembershipState(groupId: string, userId: string, state: string): void {
     this.#world.group(groupId).memberships.set(userId, state);
   }

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { before, describe, it } from 'node:test';
@@ -40,6 +43,16 @@ describe('the built package', { timeout: 120_000 }, () => {
   it('passes publint and arethetypeswrong (node16 and bundler resolutions)', async () => {
     await run('npx', ['publint', '--strict'], { cwd: root });
     await run('npx', ['attw', '--pack', '.', '--profile', 'node16', '--quiet'], { cwd: root });
+  });
+
+  it('has API docs that build with no warnings (every export documented)', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'groupme-push-docs-'));
+    try {
+      // typedoc.json treats warnings as errors, so a missing comment fails here.
+      await run('npx', ['typedoc', '--out', out], { cwd: root });
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 
   it('ships a working groupme-push bin', async () => {
