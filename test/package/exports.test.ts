@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,33 @@ describe('the built package', { timeout: 120_000 }, () => {
   it('ships a working groupme-push bin', async () => {
     const { stdout } = await run(process.execPath, ['dist/cli/main.js', 'demo'], { cwd: root });
     assert.match(stdout, /18 events of 11 types/);
+  });
+
+  it('installs from the packed tarball and runs from ESM and CJS', async () => {
+    const scratch = await mkdtemp(join(tmpdir(), 'groupme-push-install-'));
+    try {
+      const { stdout: packed } = await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', scratch], { cwd: root });
+      const tarball = join(scratch, packed.trim().split('\n').at(-1)!);
+      await run('npm', ['init', '-y'], { cwd: scratch });
+      await run('npm', ['install', '--no-audit', '--no-fund', tarball], { cwd: scratch });
+      const esm = scenario(`
+        const { PushClient } = await import('groupme-push');
+        const { createGroupMeServer } = await import('groupme-push/testing');`);
+      await writeFile(join(scratch, 'smoke.mjs'), esm);
+      await writeFile(join(scratch, 'smoke.cjs'), `(async () => {${scenario(`
+        const { PushClient } = require('groupme-push');
+        const { createGroupMeServer } = require('groupme-push/testing');`)}})();`);
+      for (const file of ['smoke.mjs', 'smoke.cjs']) {
+        const { stdout } = await run(process.execPath, [file], { cwd: scratch });
+        assert.equal(stdout.trim(), 'from the build', file);
+      }
+      // Only what users need: the build, the README and the licence.
+      const { stdout: listing } = await run('tar', ['-tzf', tarball]);
+      const top = new Set(listing.trim().split('\n').map((p) => p.replace(/^package\//, '').split('/')[0]));
+      assert.deepEqual([...top].sort(), ['LICENSE', 'README.md', 'dist', 'package.json']);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   });
 
   it('works from import', async () => {
