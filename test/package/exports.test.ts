@@ -29,7 +29,7 @@ const scenario = (load: string): string => `
 
 describe('the built package', { timeout: 120_000 }, () => {
   before(async () => {
-    await run('npx', ['tsup', '--silent'], { cwd: root });
+    await run('npm', ['run', 'build', '--silent'], { cwd: root });
   });
 
   it('works from require()', async () => {
