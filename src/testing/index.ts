@@ -1,5 +1,26 @@
-export { createGroupMeServer, GroupMeServer } from './groupme-server.js';
-export type { GroupMeServerOptions, DemoWorld, PostOptions } from './groupme-server.js';
-export type { SimUser, SimGroup, SimChat, MessageJson } from './world.js';
-export type { RequestLogEntry, RestFault } from './rest-routes.js';
+// `groupme-push/testing`: the GroupMe look-alike server. Public exports only.
+export { createGroupMeServer, GroupMeServer } from './server.js';
+export type { GroupMeServerOptions } from './server.js';
+export type { DemoWorld } from './demo.js';
+export type { AddMemberResult, PostOptions } from './actions.js';
+export type { AddGroupOptions, AddUserOptions, SimChat, SimGroup, SimUser } from './state.js';
+export type { RestFault } from './faults.js';
+export type { RequestLogEntry } from './rest-routes.js';
 export type { SubscribeLogEntry } from './push-auth.js';
+export type {
+  DirectMessageJson,
+  GroupMessageJson,
+  GroupSummaryJson,
+  JsonObject,
+  LocationJson,
+  MembershipState,
+  MessageJson,
+  MessageJsonBase,
+  PushMessageJson,
+  PushPayload,
+  ReactionJson,
+  ReactionSubject,
+  ReadReceiptSubject,
+  SystemEventJson,
+  TypingPayload,
+} from './json.js';

@@ -1,47 +1,62 @@
-import type { Server as HttpServer } from 'node:http';
-import faye, { type BayeuxMessage, type Client, type ExtensionCallback, type NodeAdapter } from 'faye';
-import { tearDownFayeClient } from '../transport/teardown.js';
-import { createPushAuth, INTERNAL_KEY, type SubscribeLogEntry } from './push-auth.js';
-import type { World } from './world.js';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Socket } from 'node:net';
+import faye, { type BayeuxMessage, type Client, type Extension, type ExtensionCallback, type NodeAdapter } from 'faye';
+import { INTERNAL_KEY } from './push-auth.js';
+
+/** Published once by the in-process client: its reply means faye is ready and in order. */
+const READY_CHANNEL = '/groupme-push-sim/ready';
 
 /**
- * A real faye server (faye's own NodeAdapter) with GroupMe's auth rules, and the
- * in-process client the simulator publishes through. One hub per HTTP server life: a
- * restart makes a new hub, so old client ids become unknown, as after a real restart.
+ * A real faye server (faye's own NodeAdapter) and the in-process client the simulator
+ * publishes through. One hub per life of the HTTP server: a restart makes a new one, so
+ * the old client ids are unknown afterwards, as after a real restart.
  */
 export class PushHub {
   readonly #adapter: NodeAdapter;
   readonly #client: Client;
+  /** channel → ids of the clients subscribed to it. */
   readonly #subscribers = new Map<string, Set<string>>();
-  readonly #clients = new Set<string>();
+  /** Clients that handshook on this hub and have not gone (faye's sessions), with their sockets. */
+  readonly #sessions = new Map<string, Set<Socket>>();
+  /** Clients with a faye connection open: a WebSocket, or a long-poll `/meta/connect` held. */
+  readonly #connections = new Set<string>();
+  #internalId: string | undefined;
+  readonly #socketClients = new WeakMap<Socket, Set<string>>();
+  /** Publishes not yet acknowledged, with the resolver that settles their `flush()`. */
+  readonly #inFlight = new Map<Promise<void>, () => void>();
   readonly #ready: Promise<void>;
+  #closed = false;
 
-  constructor(world: World, log: SubscribeLogEntry[], timeoutSeconds: number, secret: string) {
+  constructor(auth: Extension, timeoutSeconds: number, secret: string) {
     this.#adapter = new faye.NodeAdapter({ mount: '/faye', timeout: timeoutSeconds });
-    this.#adapter.addExtension(createPushAuth(world, secret, log));
-    this.#adapter.on('handshake', (clientId) => this.#clients.add(String(clientId)));
-    this.#adapter.on('disconnect', (clientId) => {
-      this.#clients.delete(String(clientId));
-      for (const set of this.#subscribers.values()) set.delete(String(clientId));
-    });
+    this.#adapter.addExtension(auth);
+    this.#adapter.addExtension(this.#sessionTracker());
+    this.#adapter.on('handshake', (clientId) => this.#sessions.set(String(clientId), new Set()));
+    this.#adapter.on('disconnect', (clientId) => this.#sessions.delete(String(clientId)));
+    this.#adapter.on('connection:open', (clientId) => this.#connections.add(String(clientId)));
+    this.#adapter.on('connection:close', (clientId) => this.#connections.delete(String(clientId)));
     this.#adapter.on('subscribe', (clientId, channel) => {
-      const set = this.#subscribers.get(String(channel)) ?? new Set<string>();
+      let set = this.#subscribers.get(String(channel));
+      if (!set) this.#subscribers.set(String(channel), (set = new Set()));
       set.add(String(clientId));
-      this.#subscribers.set(String(channel), set);
     });
-    this.#adapter.on('unsubscribe', (clientId, channel) => this.#subscribers.get(String(channel))?.delete(String(clientId)));
+    this.#adapter.on('unsubscribe', (clientId, channel) => {
+      const set = this.#subscribers.get(String(channel));
+      set?.delete(String(clientId));
+      if (set?.size === 0) this.#subscribers.delete(String(channel));
+    });
 
     this.#client = this.#adapter.getClient();
     this.#client.addExtension({
-      outgoing: (message: BayeuxMessage, callback: ExtensionCallback) => {
+      outgoing: (message: BayeuxMessage, callback: ExtensionCallback): void => {
+        if (message.clientId) this.#internalId = message.clientId;
         if (!message.channel.startsWith('/meta/')) message.ext = { ...message.ext, [INTERNAL_KEY]: secret };
         callback(message);
       },
     });
-    // faye reorders calls made before its handshake completes: publish nothing until then.
-    this.#ready = new Promise((resolve) => {
-      this.#client.publish('/warmup', null).then(resolve, () => resolve());
-    });
+    // faye reorders calls made before its handshake completes: nothing is published until
+    // this first publish is acknowledged.
+    this.#ready = new Promise((resolve) => this.#client.publish(READY_CHANNEL, null).then(resolve, () => resolve()));
   }
 
   attach(server: HttpServer): void {
@@ -52,23 +67,109 @@ export class PushHub {
     return this.#ready;
   }
 
-  /** Publishes `data` as-is on `channel`, in call order. */
+  /** Publishes `data` as-is on `channel`; publishes reach faye in call order. */
   publish(channel: string, data: unknown): void {
-    this.#client.publish(channel, data).then(() => undefined, () => undefined);
+    if (this.#closed) return;
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    const finish = (): void => {
+      this.#inFlight.delete(done);
+      settle();
+    };
+    this.#inFlight.set(done, finish);
+    // A refused publish (an invalid channel from publishRaw) is dropped, like any other.
+    this.#client.publish(channel, data).then(finish, finish);
+  }
+
+  /** Resolves once every publish made so far was acknowledged by faye (or the hub closed). */
+  async flush(): Promise<void> {
+    await Promise.all(this.#inFlight.keys());
   }
 
   /** Channels with at least one subscriber now. */
   subscribedChannels(): string[] {
-    return [...this.#subscribers].filter(([channel, set]) => set.size > 0 && channel !== '/warmup').map(([channel]) => channel);
+    return [...this.#subscribers.keys()];
   }
 
-  /** Remote clients that handshook and have not disconnected or timed out (ours excluded). */
+  /**
+   * Remote clients that are connected now: a live session on this hub, a faye connection
+   * open (a WebSocket, or a long-poll held), and a socket to us that is still open. Each
+   * alone over-counts: a client whose socket was destroyed keeps its session for a while
+   * (it may come back with the same id), and faye notices a vanished long-poll only when
+   * it next writes to it.
+   */
   connectedClients(): number {
-    return Math.max(0, this.#clients.size - 1);
+    let n = 0;
+    for (const clientId of this.#connections) {
+      if (clientId === this.#internalId) continue;
+      const sockets = this.#sessions.get(clientId);
+      if (sockets && sockets.size > 0) n++;
+    }
+    return n;
   }
 
   close(): void {
-    tearDownFayeClient(this.#client);
+    if (this.#closed) return;
+    this.#closed = true;
+    stopInProcessClient(this.#client);
     this.#adapter.close();
+    clearEnvelopeTimers(this.#client);
+    for (const finish of [...this.#inFlight.values()]) finish();
+    this.#sessions.clear();
+    this.#connections.clear();
+    this.#subscribers.clear();
   }
+
+  /** Learns which socket carries which client, from every message a client sends. */
+  #sessionTracker(): Extension {
+    // faye passes the HTTP request (the upgrade request for a WebSocket; null in-process)
+    // only to a function declared with three parameters.
+    const incoming = (message: BayeuxMessage, request: unknown, callback: ExtensionCallback): void => {
+      const socket = (request as IncomingMessage | null)?.socket;
+      const clientId = message.clientId;
+      if (socket && clientId) this.#track(clientId, socket);
+      callback(message);
+    };
+    return { incoming: incoming as Extension['incoming'] };
+  }
+
+  #track(clientId: string, socket: Socket): void {
+    const sockets = this.#sessions.get(clientId);
+    if (!sockets || sockets.has(socket) || socket.destroyed) return;
+    sockets.add(socket);
+    let clients = this.#socketClients.get(socket);
+    if (!clients) {
+      this.#socketClients.set(socket, (clients = new Set()));
+      socket.once('close', () => {
+        for (const id of clients!) this.#sessions.get(id)?.delete(socket);
+      });
+    }
+    clients.add(clientId);
+  }
+}
+
+// faye 1.4.3 internals, touched here only. The in-process client keeps a timer per message
+// in flight (1.2x the connect timeout) and, once the server closes, would re-handshake
+// forever: either keeps Node alive after close().
+interface InProcessClientInternals {
+  _state?: number;
+  DISCONNECTED?: number;
+  _dispatcher?: { _envelopes?: Map<string, { timer?: ReturnType<typeof setTimeout> | null }> };
+}
+
+function stopInProcessClient(client: Client): void {
+  client.disconnect();
+  // DISCONNECTED also when it was between connections: connect() and handshake advice
+  // then do nothing, whatever the closing server answers.
+  const internals = client as unknown as InProcessClientInternals;
+  internals._state = internals.DISCONNECTED ?? 4;
+}
+
+function clearEnvelopeTimers(client: Client): void {
+  const envelopes = (client as unknown as InProcessClientInternals)._dispatcher?._envelopes;
+  for (const envelope of envelopes?.values() ?? []) {
+    if (envelope.timer) clearTimeout(envelope.timer);
+    envelope.timer = null;
+  }
+  envelopes?.clear();
 }

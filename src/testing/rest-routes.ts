@@ -1,7 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compareIds } from '../events/channel.js';
-import { groupSummaryJson } from './payloads.js';
-import { queryMessages, type ChatRecord, type GroupRecord, type SimUser, type World } from './world.js';
+import type { Actions } from './actions.js';
+import type { RateLimiter, RestFaults } from './faults.js';
+import { historyPage, type HistoryQuery } from './history.js';
+import { chatJson, groupJson, restMessage, userJson } from './payloads.js';
+import {
+  INVALID_BODY,
+  fail,
+  idOf,
+  notModified,
+  ok,
+  positive,
+  readJsonBody,
+  record,
+  send,
+  text,
+  type Answer,
+} from './rest-http.js';
+import type { UserRecord, World } from './state.js';
 
 /** One REST request as the server saw it, so tests can prove where the token travelled. */
 export interface RequestLogEntry {
@@ -9,256 +25,233 @@ export interface RequestLogEntry {
   /** The path without the query, e.g. `/v3/groups`. */
   readonly path: string;
   readonly query: Readonly<Record<string, string>>;
+  /** The token came as `?token=` (GroupMe accepts it, but URLs end up in logs). */
   readonly tokenInUrl: boolean;
+  /** The token came in the `X-Access-Token` header. */
   readonly tokenInHeader: boolean;
   /** The HTTP status answered. */
   readonly status: number;
 }
 
-/** A REST failure to inject: the next `times` matching requests answer `status`. */
-export interface RestFault {
-  readonly status: number;
-  readonly times?: number;
-  readonly retryAfterSeconds?: number;
-  /** Only requests whose path (after `/v3`) starts with this, e.g. `/groups`. */
-  readonly pathPrefix?: string;
+/** The writes a REST call can make: the same ones the driver methods make. */
+export type RestActions = Pick<Actions, 'post' | 'sendDirectMessage' | 'react' | 'unreact'>;
+
+interface Call {
+  readonly user: UserRecord;
+  readonly params: URLSearchParams;
+  readonly match: readonly string[];
+  readonly body: unknown;
 }
 
-/** Writes made through REST that must also be pushed, like a real post. */
-export interface RestActions {
-  postGroupMessage(groupId: string, user: SimUser, text: string | null, guid: string | null, attachments: unknown[]): unknown;
-  postDirectMessage(user: SimUser, recipientId: string, text: string | null, guid: string | null, attachments: unknown[]): unknown;
-  like(user: SimUser, messageId: string): void;
+interface Route {
+  readonly method: 'GET' | 'POST';
+  readonly path: RegExp;
+  readonly handle: (call: Call) => Answer;
 }
 
-interface Answer {
-  readonly status: number;
-  readonly body?: unknown;
-  readonly headers?: Record<string, string>;
-}
+const GROUPS_PER_PAGE = { fallback: 10, max: 500 };
+const CHATS_PER_PAGE = { fallback: 20, max: 100 };
+const HISTORY_LIMIT = { fallback: 20, max: 100 };
 
-/** GroupMe's v3 REST API, as far as this project and bots built on it use it. */
-export class RestRoutes {
+/** GroupMe's v3 REST API, as far as this library and bots built on it use it. */
+export class RestApi {
   readonly log: RequestLogEntry[] = [];
   readonly #world: World;
   readonly #actions: RestActions;
-  readonly #faults: Array<{ fault: RestFault; left: number }> = [];
-  readonly #rateLimitPerSecond: number;
-  readonly #recent = new Map<string, number[]>();
+  readonly #faults: RestFaults;
+  readonly #limiter: RateLimiter;
+  readonly #routes: readonly Route[];
 
-  constructor(world: World, actions: RestActions, rateLimitPerSecond = 0) {
+  constructor(world: World, actions: RestActions, faults: RestFaults, limiter: RateLimiter) {
     this.#world = world;
     this.#actions = actions;
-    this.#rateLimitPerSecond = rateLimitPerSecond;
-  }
-
-  failNext(fault: RestFault): void {
-    this.#faults.push({ fault, left: fault.times ?? 1 });
+    this.#faults = faults;
+    this.#limiter = limiter;
+    this.#routes = [
+      { method: 'GET', path: /^\/users\/me$/, handle: (c) => ok(userJson(c.user)) },
+      { method: 'GET', path: /^\/groups$/, handle: (c) => this.#groups(c) },
+      { method: 'GET', path: /^\/groups\/([^/]+)$/, handle: (c) => this.#group(c) },
+      { method: 'GET', path: /^\/memberships\/states$/, handle: (c) => this.#membershipStates(c) },
+      { method: 'GET', path: /^\/chats$/, handle: (c) => this.#chats(c) },
+      { method: 'GET', path: /^\/groups\/([^/]+)\/messages$/, handle: (c) => this.#groupMessages(c) },
+      { method: 'POST', path: /^\/groups\/([^/]+)\/messages$/, handle: (c) => this.#postGroupMessage(c) },
+      { method: 'GET', path: /^\/direct_messages$/, handle: (c) => this.#directMessages(c) },
+      { method: 'POST', path: /^\/direct_messages$/, handle: (c) => this.#postDirectMessage(c) },
+      { method: 'POST', path: /^\/messages\/([^/]+)\/([^/]+)\/like$/, handle: (c) => this.#like(c, true) },
+      { method: 'POST', path: /^\/messages\/([^/]+)\/([^/]+)\/unlike$/, handle: (c) => this.#like(c, false) },
+    ];
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
-    const query = Object.fromEntries(url.searchParams);
-    const headerToken = req.headers['x-access-token'];
-    const token = (typeof headerToken === 'string' ? headerToken : undefined) ?? query.token;
-    const body = method === 'POST' ? await readJson(req) : undefined;
+    const headerToken = text(req.headers['x-access-token']);
+    const token = headerToken ?? url.searchParams.get('token') ?? undefined;
+    const body = method === 'POST' ? await readJsonBody(req) : undefined;
     let answer: Answer;
     try {
-      answer = this.#throttled(token) ?? this.#route(method, url.pathname.replace(/^\/v3/, ''), url.searchParams, token, body);
+      answer = this.#answer(method, url, token, body);
     } catch (error) {
-      answer = fail(400, (error as Error).message);
+      // A bug here must be loud in the test that hit it, not a hung request.
+      answer = fail(500, `internal server error: ${(error as Error).message}`);
     }
     this.log.push({
       method,
       path: url.pathname,
-      query,
+      query: Object.fromEntries(url.searchParams),
       tokenInUrl: url.searchParams.has('token'),
-      tokenInHeader: typeof headerToken === 'string',
+      tokenInHeader: headerToken !== undefined,
       status: answer.status,
     });
-    const headers: Record<string, string> = { ...answer.headers };
-    if (answer.body === undefined) {
-      res.writeHead(answer.status, headers).end();
-      return;
-    }
-    headers['content-type'] = 'application/json; charset=utf-8';
-    res.writeHead(answer.status, headers).end(JSON.stringify(answer.body));
+    send(res, answer);
   }
 
-  #route(method: string, path: string, params: URLSearchParams, token: string | undefined, body: unknown): Answer {
-    const fault = this.#takeFault(path);
+  #answer(method: string, url: URL, token: string | undefined, body: unknown): Answer {
+    const path = url.pathname.replace(/^\/v3/, '').replace(/\/$/, '') || '/';
+    // A failing or throttling server fails before it looks at who is asking.
+    const fault = this.#limiter.check(token) ?? this.#faults.take(path);
     if (fault) {
-      const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
-      return { ...fail(fault.status, fault.status === 429 ? 'rate limited' : 'internal server error'), headers };
+      const answer = fail(fault.status, fault.error);
+      if (fault.retryAfterSeconds === undefined) return answer;
+      return { ...answer, headers: { 'retry-after': String(fault.retryAfterSeconds) } };
     }
     const user = this.#world.userByToken(token);
     if (!user) return fail(401, 'unauthorized');
-    const world = this.#world;
-    let match: RegExpExecArray | null;
-
-    if (method === 'GET' && path === '/users/me') {
-      return ok({ id: user.id, user_id: user.id, name: user.name, email: `${user.id}@example.com`, image_url: user.avatarUrl, avatar_url: user.avatarUrl, created_at: 1_600_000_000 });
-    }
-    if (method === 'GET' && path === '/groups') {
-      const perPage = clamp(params.get('per_page'), 10, 500);
-      const page = clamp(params.get('page'), 1, Number.MAX_SAFE_INTEGER);
-      const omitMembers = (params.get('omit') ?? '').split(',').includes('memberships');
-      // Every group with a membership, whatever its state: clients filter with /memberships/states.
-      const groups = [...world.groups.values()]
-        .filter((g) => g.memberships.has(user.id))
-        .sort((a, b) => b.updatedAt - a.updatedAt || compareIds(b.id, a.id));
-      return ok(groups.slice((page - 1) * perPage, page * perPage).map((g) => this.#groupJson(g, omitMembers)));
-    }
-    if (method === 'GET' && path === '/memberships/states') {
-      return ok([...world.groups.values()].flatMap((g) => {
-        const state = g.memberships.get(user.id);
-        return state ? [{ group_id: g.id, state }] : [];
-      }));
-    }
-    if (method === 'GET' && path === '/chats') {
-      const perPage = clamp(params.get('per_page'), 20, 100);
-      const page = clamp(params.get('page'), 1, Number.MAX_SAFE_INTEGER);
-      const chats = world.chatsOf(user.id).sort((a, b) => lastCreated(b) - lastCreated(a) || compareIds(b.id, a.id));
-      return ok(chats.slice((page - 1) * perPage, page * perPage).map((c) => this.#chatJson(c, user.id)));
-    }
-    if ((match = /^\/groups\/([^/]+)\/messages$/.exec(path))) {
-      const group = world.groups.get(decodeURIComponent(match[1]!));
-      if (!group) return fail(404, 'not found');
-      if (!world.isActiveMember(group.id, user.id)) return fail(403, 'forbidden');
-      if (method === 'POST') {
-        const message = record(record(body)?.message);
-        if (!message) return fail(400, 'message is required');
-        const created = this.#actions.postGroupMessage(group.id, user, text(message.text), text(message.source_guid), list(message.attachments));
-        return { status: 201, body: envelope(201, { message: created }) };
-      }
-      const messages = queryMessages(group.messages, historyQuery(params));
-      if (messages.length === 0) return { status: 304 };
-      return ok({ count: group.messages.length, messages });
-    }
-    if (path === '/direct_messages') {
-      if (method === 'POST') {
-        const dm = record(record(body)?.direct_message);
-        const recipientId = dm && text(dm.recipient_id);
-        if (!dm || !recipientId || !world.users.has(recipientId)) return fail(400, 'recipient_id is required');
-        const created = this.#actions.postDirectMessage(user, recipientId, text(dm.text), text(dm.source_guid), list(dm.attachments));
-        return { status: 201, body: envelope(201, { direct_message: created }) };
-      }
-      const other = params.get('other_user_id');
-      if (!other || !world.users.has(other)) return fail(400, 'other_user_id is required');
-      const chat = world.chat(user.id, other);
-      const messages = queryMessages(chat.messages, historyQuery(params));
-      if (messages.length === 0) return { status: 304 };
-      return ok({ count: chat.messages.length, direct_messages: messages });
-    }
-    if (method === 'POST' && (match = /^\/messages\/([^/]+)\/([^/]+)\/like$/.exec(path))) {
-      this.#actions.like(user, decodeURIComponent(match[2]!));
-      return ok(null);
+    if (body === INVALID_BODY) return fail(400, 'invalid JSON body');
+    for (const route of this.#routes) {
+      if (route.method !== method) continue;
+      const match = route.path.exec(path);
+      if (!match) continue;
+      return route.handle({ user, params: url.searchParams, match: match.slice(1).map(decodeSegment), body });
     }
     return fail(404, 'not found');
   }
 
-  /** GroupMe's limiter, roughly: more than N requests within a second answer 429. */
-  #throttled(token: string | undefined): Answer | undefined {
-    if (this.#rateLimitPerSecond <= 0) return undefined;
-    const now = Date.now();
-    const key = token ?? '';
-    const recent = (this.#recent.get(key) ?? []).filter((t) => now - t < 1000);
-    recent.push(now);
-    this.#recent.set(key, recent);
-    if (recent.length <= this.#rateLimitPerSecond) return undefined;
-    return { ...fail(429, 'rate limited'), headers: { 'retry-after': '1' } };
+  // ---- conversations --------------------------------------------------------------
+
+  /** Every group with a membership in ANY state: clients must filter with the states. */
+  #groups({ user, params }: Call): Answer {
+    const perPage = positive(params.get('per_page'), GROUPS_PER_PAGE.fallback, GROUPS_PER_PAGE.max);
+    const page = positive(params.get('page'), 1, Number.MAX_SAFE_INTEGER);
+    const withMembers = !(params.get('omit') ?? '').split(',').includes('memberships');
+    const groups = this.#world.groupsOf(user.id).sort((a, b) => b.activity - a.activity);
+    return ok(groups.slice((page - 1) * perPage, page * perPage).map((g) => groupJson(this.#world, g, withMembers)));
   }
 
-  #takeFault(path: string): RestFault | undefined {
-    const index = this.#faults.findIndex(({ fault }) => path.startsWith(fault.pathPrefix ?? ''));
-    if (index < 0) return undefined;
-    const entry = this.#faults[index]!;
-    entry.left -= 1;
-    if (entry.left <= 0) this.#faults.splice(index, 1);
-    return entry.fault;
+  #group({ user, match }: Call): Answer {
+    const group = this.#world.findGroup(match[0]!);
+    if (!group) return fail(404, 'not found');
+    if (!this.#world.isActiveMember(group, user.id)) return fail(403, 'forbidden');
+    return ok(groupJson(this.#world, group, true));
   }
 
-  #groupJson(group: GroupRecord, omitMembers: boolean): Record<string, unknown> {
-    const last = group.messages.at(-1);
-    return {
-      ...groupSummaryJson(group),
-      group_id: group.id,
-      image_url: null,
-      creator_user_id: group.creatorId,
-      messages: {
-        count: group.messages.length,
-        last_message_id: last?.id ?? null,
-        last_message_created_at: last?.created_at ?? null,
-        preview: last ? { nickname: last.name, text: last.text, image_url: null, attachments: [] } : null,
-      },
-      ...(omitMembers ? {} : {
-        members: this.#world.activeMembers(group).map((id) => ({ user_id: id, id, nickname: this.#world.user(id).name, muted: false })),
-      }),
-    };
+  #membershipStates({ user }: Call): Answer {
+    const groups = this.#world.groupsOf(user.id).sort((a, b) => compareIds(a.id, b.id));
+    return ok(groups.map((g) => ({ group_id: g.id, state: g.memberships.get(user.id)!.state })));
   }
 
-  #chatJson(chat: ChatRecord, meId: string): Record<string, unknown> {
-    const other = this.#world.user(chat.userIds[0] === meId ? chat.userIds[1] : chat.userIds[0]);
-    const last = chat.messages.at(-1);
-    return {
-      created_at: chat.createdAt,
-      updated_at: last?.created_at ?? chat.createdAt,
-      messages_count: chat.messages.length,
-      last_message: last ?? null,
-      other_user: { id: other.id, name: other.name, avatar_url: other.avatarUrl },
-    };
+  #chats({ user, params }: Call): Answer {
+    const perPage = positive(params.get('per_page'), CHATS_PER_PAGE.fallback, CHATS_PER_PAGE.max);
+    const page = positive(params.get('page'), 1, Number.MAX_SAFE_INTEGER);
+    const chats = this.#world.chatsOf(user.id).sort((a, b) => b.activity - a.activity);
+    return ok(chats.slice((page - 1) * perPage, page * perPage).map((c) => chatJson(this.#world, c, user.id)));
+  }
+
+  // ---- history --------------------------------------------------------------------
+
+  #groupMessages({ user, params, match }: Call): Answer {
+    const group = this.#world.findGroup(match[0]!);
+    if (!group) return fail(404, 'not found');
+    if (!this.#world.isActiveMember(group, user.id)) return fail(403, 'forbidden');
+    const query = historyQuery(params);
+    if (typeof query === 'string') return fail(400, query);
+    const page = historyPage(group.messages, query);
+    if (page.length === 0) return notModified();
+    return ok({ count: group.messages.length, messages: page.map(restMessage) });
+  }
+
+  #directMessages({ user, params }: Call): Answer {
+    const other = params.get('other_user_id');
+    if (!other) return fail(400, 'other_user_id is required');
+    if (!this.#world.hasUser(other)) return fail(404, 'not found');
+    if (other === user.id) return fail(400, 'other_user_id is yourself');
+    const query = historyQuery(params);
+    if (typeof query === 'string') return fail(400, query);
+    const messages = this.#world.findChat(user.id, other)?.messages ?? [];
+    const page = historyPage(messages, query);
+    if (page.length === 0) return notModified();
+    return ok({ count: messages.length, direct_messages: page.map(restMessage) });
+  }
+
+  // ---- writes ---------------------------------------------------------------------
+
+  #postGroupMessage({ user, match, body }: Call): Answer {
+    const group = this.#world.findGroup(match[0]!);
+    if (!group) return fail(404, 'not found');
+    if (!this.#world.isActiveMember(group, user.id)) return fail(403, 'forbidden');
+    const input = messageInput(record(body)?.message);
+    if (typeof input === 'string') return fail(400, input);
+    const message = this.#actions.post(group.id, user.id, input.text, input.options);
+    return ok({ message }, 201);
+  }
+
+  #postDirectMessage({ user, body }: Call): Answer {
+    const dm = record(record(body)?.direct_message);
+    const recipientId = idOf(dm?.recipient_id);
+    if (!recipientId) return fail(400, 'direct_message.recipient_id is required');
+    if (!this.#world.hasUser(recipientId)) return fail(404, 'recipient not found');
+    if (recipientId === user.id) return fail(400, 'you cannot message yourself');
+    const input = messageInput(dm);
+    if (typeof input === 'string') return fail(400, input);
+    const message = this.#actions.sendDirectMessage(user.id, recipientId, input.text, input.options);
+    return ok({ direct_message: message }, 201);
+  }
+
+  /** `POST /messages/:conversation_id/:message_id/like` (and `unlike`). */
+  #like({ user, match, body }: Call, like: boolean): Answer {
+    const [conversationId, messageId] = match as [string, string];
+    const location = this.#world.findMessage(messageId);
+    if (!location) return fail(404, 'not found');
+    if (location.kind === 'group') {
+      if (location.group.id !== conversationId) return fail(404, 'not found');
+      if (!this.#world.isActiveMember(location.group, user.id)) return fail(403, 'forbidden');
+    } else {
+      const [lo, hi] = location.chat.userIds;
+      if (conversationId !== `${lo}+${hi}` && conversationId !== `${hi}+${lo}`) return fail(404, 'not found');
+      if (user.id !== lo && user.id !== hi) return fail(403, 'forbidden');
+    }
+    // The web client sends the emoji as `like_icon`; a plain like is a heart.
+    const code = text(record(record(body)?.like_icon)?.code) ?? '❤️';
+    if (like) this.#actions.react(user.id, messageId, code);
+    else this.#actions.unreact(user.id, messageId, code);
+    return ok(null);
   }
 }
 
-function lastCreated(chat: ChatRecord): number {
-  return chat.messages.at(-1)?.created_at ?? chat.createdAt;
-}
-
-function historyQuery(params: URLSearchParams): { after_id?: string; before_id?: string; since_id?: string; limit: number } {
-  return {
-    after_id: params.get('after_id') ?? undefined,
-    before_id: params.get('before_id') ?? undefined,
-    since_id: params.get('since_id') ?? undefined,
-    limit: clamp(params.get('limit'), 20, 100),
-  };
-}
-
-function clamp(value: string | null, fallback: number, max: number): number {
-  const n = Number(value);
-  return value !== null && Number.isInteger(n) && n > 0 ? Math.min(n, max) : fallback;
-}
-
-function envelope(code: number, response: unknown, errors?: string[]): unknown {
-  return { response, meta: errors ? { code, errors } : { code } };
-}
-
-function ok(response: unknown): Answer {
-  return { status: 200, body: envelope(200, response) };
-}
-
-function fail(status: number, error: string): Answer {
-  return { status, body: { response: null, meta: { code: status, errors: [error] } } };
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
-
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+function decodeSegment(segment: string): string {
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return decodeURIComponent(segment);
   } catch {
-    return undefined;
+    return segment;
   }
+}
+
+function historyQuery(params: URLSearchParams): HistoryQuery | string {
+  const ids: Record<'beforeId' | 'afterId' | 'sinceId', string | undefined> = {
+    beforeId: params.get('before_id') ?? undefined,
+    afterId: params.get('after_id') ?? undefined,
+    sinceId: params.get('since_id') ?? undefined,
+  };
+  for (const value of Object.values(ids)) if (value !== undefined && !/^\d+$/.test(value)) return `invalid message id: ${value}`;
+  return { ...ids, limit: positive(params.get('limit'), HISTORY_LIMIT.fallback, HISTORY_LIMIT.max) };
+}
+
+function messageInput(value: unknown): { text: string | null; options: { sourceGuid?: string; attachments: unknown[] } } | string {
+  const message = record(value);
+  if (!message) return 'message is required';
+  const body = text(message.text) ?? null;
+  const attachments = Array.isArray(message.attachments) ? (message.attachments as unknown[]) : [];
+  if ((body === null || body.trim() === '') && attachments.length === 0) return 'text or attachments are required';
+  const sourceGuid = text(message.source_guid);
+  return { text: body, options: { attachments, ...(sourceGuid ? { sourceGuid } : {}) } };
 }
