@@ -2,6 +2,7 @@ import { GroupMePushError } from './groupme-push-error.js';
 
 /** A REST call answered with an error status. `path` never includes the query string. */
 export class ApiError extends GroupMePushError {
+  override name = 'ApiError';
   readonly status: number;
   readonly method: string;
   readonly path: string;

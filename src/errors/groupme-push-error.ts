@@ -4,11 +4,12 @@
  * never contain the access token.
  */
 export class GroupMePushError extends Error {
+  // A literal in every class: minifiers rename classes, and `name` must survive a bundle.
+  override name = 'GroupMePushError';
   readonly code: string;
 
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
     this.code = code;
   }
 }

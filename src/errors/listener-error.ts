@@ -5,6 +5,7 @@ import { GroupMePushError } from './groupme-push-error.js';
  * connection carry on; the original error is the `cause`.
  */
 export class ListenerError extends GroupMePushError {
+  override name = 'ListenerError';
   readonly eventName: string;
 
   constructor(eventName: string, cause: unknown) {

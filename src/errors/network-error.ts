@@ -2,6 +2,7 @@ import { GroupMePushError } from './groupme-push-error.js';
 
 /** A REST call got no HTTP answer at all: refused, reset, timed out, or DNS failed. */
 export class NetworkError extends GroupMePushError {
+  override name = 'NetworkError';
   readonly method: string;
   readonly path: string;
   /** The system error code, such as `ECONNREFUSED` or `ETIMEDOUT`, when there is one. */

@@ -2,6 +2,7 @@ import { ApiError } from './api-error.js';
 
 /** GroupMe kept answering 429 (or 420) after every retry we were allowed. */
 export class RateLimitError extends ApiError {
+  override name = 'RateLimitError';
   /** What `Retry-After` asked for on the last answer, in milliseconds, if it was sent. */
   readonly retryAfterMs: number | null;
 

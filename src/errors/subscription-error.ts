@@ -5,6 +5,7 @@ import { GroupMePushError } from './groupme-push-error.js';
  * channel that is not yours. Final for that channel.
  */
 export class SubscriptionError extends GroupMePushError {
+  override name = 'SubscriptionError';
   readonly channel: string;
   /** The Bayeux error code, such as 403, when the server gave one. */
   readonly status: number | null;

@@ -2,6 +2,7 @@ import { GroupMePushError } from './groupme-push-error.js';
 
 /** Something the push server should have acknowledged was not, within the allowed time. */
 export class TimeoutError extends GroupMePushError {
+  override name = 'TimeoutError';
   readonly operation: string;
   readonly timeoutMs: number;
 
