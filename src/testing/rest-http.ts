@@ -39,8 +39,28 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+// GroupMe's web client calls the API from another origin, so the API answers CORS, and
+// so does this server: a page on any localhost port can use it. Retry-After is exposed,
+// or a browser would hide it from the client's 429 handling.
+const CORS: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'Retry-After',
+};
+
+/** The answer to a browser's CORS preflight: any origin, our methods and headers. */
+export function preflight(): Answer {
+  return {
+    status: 204,
+    headers: {
+      'access-control-allow-methods': 'GET, POST',
+      'access-control-allow-headers': 'X-Access-Token, Content-Type, Accept',
+      'access-control-max-age': '600',
+    },
+  };
+}
+
 export function send(res: ServerResponse, answer: Answer): void {
-  const headers: Record<string, string> = { ...answer.headers };
+  const headers: Record<string, string> = { ...CORS, ...answer.headers };
   if (answer.body === undefined) {
     res.writeHead(answer.status, headers).end();
     return;

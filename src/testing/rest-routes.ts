@@ -11,6 +11,7 @@ import {
   notModified,
   ok,
   positive,
+  preflight,
   readJsonBody,
   record,
   send,
@@ -85,6 +86,8 @@ export class RestApi {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
+    // The browser's, not the client's: neither logged nor counted by faults and limits.
+    if (method === 'OPTIONS') return send(res, preflight());
     const headerToken = text(req.headers['x-access-token']);
     const token = headerToken ?? url.searchParams.get('token') ?? undefined;
     const body = method === 'POST' ? await readJsonBody(req) : undefined;

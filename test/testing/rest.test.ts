@@ -33,6 +33,22 @@ describe('REST /v3', { timeout: 20_000 }, () => {
   });
 
   describe('auth and the envelope', () => {
+    it('answers CORS, so a page on another origin can call it', async () => {
+      const logged = server.requestLog.length;
+      const preflight = await fetch(`${server.apiUrl}/groups`, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://127.0.0.1:1', 'access-control-request-headers': 'x-access-token' },
+      });
+      assert.equal(preflight.status, 204);
+      assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+      assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /X-Access-Token/);
+      // The browser's preflight is not an API call: not logged, not rate limited.
+      assert.equal(server.requestLog.length, logged);
+      const res = await fetch(`${server.apiUrl}/users/me`, { headers: { 'x-access-token': me.token } });
+      assert.equal(res.headers.get('access-control-allow-origin'), '*');
+      assert.equal(res.headers.get('access-control-expose-headers'), 'Retry-After');
+    });
+
     it('GET /users/me', async () => {
       const res = await api(server, '/users/me', { token: me.token });
       assert.equal(res.status, 200);
