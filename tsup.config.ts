@@ -1,7 +1,25 @@
-import { defineConfig } from 'tsup';
+import { existsSync } from 'node:fs';
+import { defineConfig, type Options } from 'tsup';
 
 // faye and axios stay dependencies, resolved by the user's package manager.
 const shared = { sourcemap: true, target: 'node20', external: ['faye', 'axios', 'commander'] } as const;
+
+type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
+
+/**
+ * The browser build differs from the Node one by whole files: an import of `./x.js` whose
+ * source has a `x.browser.ts` sibling gets that sibling instead (the file cursor store, the
+ * page-listener cleanup). Nothing else forks, so both builds run the same code.
+ */
+const browserVariants: EsbuildPlugin = {
+  name: 'browser-variants',
+  setup(build) {
+    build.onResolve({ filter: /^\.{1,2}\/.*\.js$/ }, (args) => {
+      const variant = new URL(args.path.replace(/\.js$/, '.browser.ts'), `file://${args.resolveDir}/`).pathname;
+      return existsSync(variant) ? { path: variant } : undefined;
+    });
+  },
+};
 
 export default defineConfig([
   {
@@ -9,6 +27,24 @@ export default defineConfig([
     entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
     format: ['esm', 'cjs'],
     dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
+  },
+  {
+    // For bundlers (the `browser` export condition): ESM, unminified (the app's bundler
+    // minifies), axios left to resolve to its own browser build. faye's browser sources
+    // expect webpack 4's `global` polyfill, which today's bundlers dropped, so faye is
+    // bundled in here with `global` read as `globalThis`: an app needs no bundler setting.
+    // Types are the Node build's: the API is the same. No source map: the file is
+    // readable as it is, and faye inlined would triple the map.
+    ...shared,
+    sourcemap: false,
+    entry: { browser: 'src/index.ts' },
+    format: ['esm'],
+    platform: 'browser',
+    target: 'es2022',
+    external: ['axios'],
+    noExternal: ['faye'],
+    define: { global: 'globalThis' },
+    esbuildPlugins: [browserVariants],
   },
   {
     // The bin is run, never imported: one ESM file, no types.

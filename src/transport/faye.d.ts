@@ -86,3 +86,14 @@ declare module 'faye' {
   };
   export default faye;
 }
+
+// faye's registry of page listeners. In a bundle it resolves to `event.js` (the directory's
+// package.json `browser` field); elsewhere to an empty object.
+declare module 'faye/src/util/browser' {
+  import type { Client } from 'faye';
+
+  const browser: {
+    Event?: { detach(element: object | null, type: string | null, callback: null, context: Client): void };
+  };
+  export default browser;
+}

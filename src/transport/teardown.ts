@@ -1,4 +1,5 @@
 import type { Client } from 'faye';
+import { removePageListeners } from './page-listeners.js';
 
 // faye 1.4.3 internals touched here, and only here. `disconnect()` alone leaves a retry
 // timer, pending envelope timers, an HTTP long-poll or a WebSocket in its closing
@@ -27,6 +28,7 @@ const CONNECTED = 3;
 /** Stops a faye client for good, synchronously: no timer, socket or request survives it. */
 export function tearDownFayeClient(client: Client): void {
   const internals = client as unknown as FayeClientInternals;
+  removePageListeners(client);
   // Sends /meta/disconnect when connected, so the server forgets us at once.
   if (internals._state === CONNECTED) {
     try {
