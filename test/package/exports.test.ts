@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { before, describe, it } from 'node:test';
+import { build } from 'esbuild';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -78,6 +79,21 @@ describe('the built package', { timeout: 120_000 }, () => {
         const { stdout } = await run(process.execPath, [file], { cwd: scratch });
         assert.equal(stdout.trim(), 'from the build', file);
       }
+      // A bundler targeting browsers picks the `browser` export, and nothing Node-only follows.
+      await writeFile(join(scratch, 'page.mjs'), "import { PushClient } from 'groupme-push';\nexport const client = PushClient;\n");
+      const bundled = await build({
+        entryPoints: [join(scratch, 'page.mjs')],
+        bundle: true,
+        platform: 'browser',
+        format: 'esm',
+        write: false,
+        logLevel: 'silent',
+        absWorkingDir: scratch,
+        metafile: true,
+      });
+      const inputs = Object.keys(bundled.metafile.inputs);
+      assert.ok(inputs.includes('node_modules/groupme-push/dist/browser.js'), inputs.join('\n'));
+      assert.deepEqual(inputs.filter((input) => /faye-websocket|tough-cookie|csprng|axios\/lib\/adapters\/http/.test(input)), []);
       // Only what users need: the build, the README and the licence.
       const { stdout: listing } = await run('tar', ['-tzf', tarball]);
       const top = new Set(listing.trim().split('\n').map((p) => p.replace(/^package\//, '').split('/')[0]));
@@ -85,6 +101,11 @@ describe('the built package', { timeout: 120_000 }, () => {
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
+  });
+
+  it('stays within its size budget (size-limit, minified and gzipped)', async () => {
+    // .size-limit.json holds the budgets: the browser bundle, and the library's own code.
+    await run('npx', ['size-limit'], { cwd: root });
   });
 
   it('works from import', async () => {
