@@ -41,9 +41,9 @@ describe('the built package', { timeout: 120_000 }, () => {
     assert.equal(stdout.trim(), 'from the build');
   });
 
-  it('passes publint and arethetypeswrong (node16 and bundler resolutions)', async () => {
+  it('passes publint and arethetypeswrong (node10, node16 from CJS and ESM, bundler)', async () => {
     await run('npx', ['publint', '--strict'], { cwd: root });
-    await run('npx', ['attw', '--pack', '.', '--profile', 'node16', '--quiet'], { cwd: root });
+    await run('npx', ['attw', '--pack', '.', '--quiet'], { cwd: root });
   });
 
   it('has API docs that build with no warnings (every export documented)', async () => {
@@ -94,10 +94,12 @@ describe('the built package', { timeout: 120_000 }, () => {
       const inputs = Object.keys(bundled.metafile.inputs);
       assert.ok(inputs.includes('node_modules/groupme-push/dist/browser.js'), inputs.join('\n'));
       assert.deepEqual(inputs.filter((input) => /faye-websocket|tough-cookie|csprng|axios\/lib\/adapters\/http/.test(input)), []);
-      // Only what users need: the build, the README and the licence.
+      // Only what users need: the build, the README, the licence and the subpath stub.
       const { stdout: listing } = await run('tar', ['-tzf', tarball]);
       const top = new Set(listing.trim().split('\n').map((p) => p.replace(/^package\//, '').split('/')[0]));
-      assert.deepEqual([...top].sort(), ['LICENSE', 'README.md', 'dist', 'package.json']);
+      assert.deepEqual([...top].sort(), ['LICENSE', 'README.md', 'dist', 'package.json', 'testing']);
+      // testing/ holds only the stub that points node10 resolution at dist/testing.
+      assert.deepEqual(listing.trim().split('\n').filter((p) => p.startsWith('package/testing/')), ['package/testing/package.json']);
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
