@@ -2,8 +2,12 @@
 // lost narrowing fails the build.
 import { expectTypeOf } from 'expect-type';
 import {
+  GroupMePushError,
   parsePushMessage,
   PushClient,
+  UnsupportedPlatformError,
+  WebStorageCursorStore,
+  type CursorStore,
   userChannel,
   type FavoriteEvent,
   type LineCreateEvent,
@@ -79,6 +83,13 @@ export function systemText(e: SystemEvent): string {
       return e.type;
   }
 }
+
+// In a browser, the DOM's own storages are cursor stores' backends as they are.
+expectTypeOf(new WebStorageCursorStore(localStorage)).toMatchTypeOf<CursorStore>();
+new WebStorageCursorStore(sessionStorage, 'account-2:');
+// @ts-expect-error a Map is not a Storage
+new WebStorageCursorStore(new Map<string, string>());
+expectTypeOf<UnsupportedPlatformError>().toMatchTypeOf<GroupMePushError>();
 
 function expectNever(value: never): never {
   throw new Error(`unexpected ${String(value)}`);
