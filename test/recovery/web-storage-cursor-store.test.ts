@@ -20,6 +20,16 @@ class MapStorage implements StorageLike {
   }
 }
 
+/** A server with one group of two, and the options of a client for its first user. */
+async function world() {
+  const server = await createGroupMeServer({ pingIntervalMs: 0 });
+  const me = server.addUser({ name: 'Me' });
+  const friend = server.addUser({ name: 'Friend' });
+  const group = server.addGroup({ name: 'G', members: [me.id, friend.id] });
+  const options = { token: me.token, pushUrl: server.pushUrl, apiUrl: server.apiUrl, ...FAST };
+  return { server, friend, group, options, storage: new MapStorage() };
+}
+
 describe('WebStorageCursorStore', { timeout: 30_000 }, () => {
   it('keeps each prefix apart in one storage', () => {
     const storage = new MapStorage();
@@ -34,12 +44,7 @@ describe('WebStorageCursorStore', { timeout: 30_000 }, () => {
   });
 
   it('resumes a new client from where the last one stopped', async () => {
-    const server = await createGroupMeServer({ pingIntervalMs: 0 });
-    const storage = new MapStorage();
-    const me = server.addUser({ name: 'Me' });
-    const friend = server.addUser({ name: 'Friend' });
-    const group = server.addGroup({ name: 'G', members: [me.id, friend.id] });
-    const options = { token: me.token, pushUrl: server.pushUrl, apiUrl: server.apiUrl, ...FAST };
+    const { server, friend, group, options, storage } = await world();
     try {
       const first = new PushClient({ ...options, cursorStore: new WebStorageCursorStore(storage) });
       const seen = nextEvent(first, 'line.create');
@@ -64,18 +69,8 @@ describe('WebStorageCursorStore', { timeout: 30_000 }, () => {
   });
 
   it('reports a storage that refuses writes as an error, and keeps delivering', async () => {
-    const server = await createGroupMeServer({ pingIntervalMs: 0 });
-    const storage = new MapStorage();
-    const me = server.addUser({ name: 'Me' });
-    const friend = server.addUser({ name: 'Friend' });
-    const group = server.addGroup({ name: 'G', members: [me.id, friend.id] });
-    const client = new PushClient({
-      token: me.token,
-      pushUrl: server.pushUrl,
-      apiUrl: server.apiUrl,
-      ...FAST,
-      cursorStore: new WebStorageCursorStore(storage),
-    });
+    const { server, friend, group, options, storage } = await world();
+    const client = new PushClient({ ...options, cursorStore: new WebStorageCursorStore(storage) });
     try {
       await client.start();
       storage.full = true;
