@@ -2,6 +2,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import faye, { type BayeuxMessage, type Client, type Extension, type ExtensionCallback, type NodeAdapter } from 'faye';
 import { INTERNAL_KEY } from './push-auth.js';
+import { addToSetIndex } from './set-index.js';
 
 /** Published once by the in-process client: its reply means faye is ready and in order. */
 const READY_CHANNEL = '/groupme-push-sim/ready';
@@ -35,11 +36,7 @@ export class PushHub {
     this.#adapter.on('disconnect', (clientId) => this.#sessions.delete(String(clientId)));
     this.#adapter.on('connection:open', (clientId) => this.#connections.add(String(clientId)));
     this.#adapter.on('connection:close', (clientId) => this.#connections.delete(String(clientId)));
-    this.#adapter.on('subscribe', (clientId, channel) => {
-      let set = this.#subscribers.get(String(channel));
-      if (!set) this.#subscribers.set(String(channel), (set = new Set()));
-      set.add(String(clientId));
-    });
+    this.#adapter.on('subscribe', (clientId, channel) => addToSetIndex(this.#subscribers, String(channel), String(clientId)));
     this.#adapter.on('unsubscribe', (clientId, channel) => {
       const set = this.#subscribers.get(String(channel));
       set?.delete(String(clientId));

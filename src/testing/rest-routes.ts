@@ -26,7 +26,7 @@ export interface RequestLogEntry {
   /** The path without the query, e.g. `/v3/groups`. */
   readonly path: string;
   readonly query: Readonly<Record<string, string>>;
-  /** The token came as `?token=` (GroupMe accepts it, but URLs end up in logs). */
+  /** The token came in the URL's `token` query parameter (GroupMe accepts it, but URLs end up in logs). */
   readonly tokenInUrl: boolean;
   /** The token came in the `X-Access-Token` header. */
   readonly tokenInHeader: boolean;

@@ -1,6 +1,7 @@
 import { chatIdFor } from '../events/channel.js';
 import { IdSource } from './ids.js';
 import type { DirectMessageJson, GroupMessageJson, MembershipState } from './json.js';
+import { addToSetIndex } from './set-index.js';
 
 /** A person in the simulated world. `token` is their GroupMe access token. */
 export interface SimUser {
@@ -164,9 +165,7 @@ export class World {
   }
 
   group(id: string): GroupRecord {
-    const group = this.#groups.get(id);
-    if (!group) throw new Error(`No group with id ${id}.`);
-    return group;
+    return this.findGroup(id) ?? missing(`No group with id ${id}.`);
   }
 
   findGroup(id: string): GroupRecord | undefined {
@@ -182,9 +181,7 @@ export class World {
       return;
     }
     group.memberships.set(userId, { id: this.ids.membership(), state });
-    let mine = this.#groupsOf.get(userId);
-    if (!mine) this.#groupsOf.set(userId, (mine = new Set()));
-    mine.add(group);
+    addToSetIndex(this.#groupsOf, userId, group);
   }
 
   /** Every group the user has a membership in, whatever its state. */
@@ -216,11 +213,7 @@ export class World {
     const now = nowSeconds();
     chat = { id, userIds: [lo, hi], createdAt: now, updatedAt: now, activity: ++this.#activity, messages: [] };
     this.#chats.set(id, chat);
-    for (const userId of chat.userIds) {
-      let mine = this.#chatsOf.get(userId);
-      if (!mine) this.#chatsOf.set(userId, (mine = new Set()));
-      mine.add(chat);
-    }
+    for (const userId of chat.userIds) addToSetIndex(this.#chatsOf, userId, chat);
     return chat;
   }
 
@@ -254,9 +247,7 @@ export class World {
   }
 
   locate(messageId: string): MessageLocation {
-    const location = this.#messages.get(messageId);
-    if (!location) throw new Error(`No message with id ${messageId}.`);
-    return location;
+    return this.findMessage(messageId) ?? missing(`No message with id ${messageId}.`);
   }
 
   findMessage(messageId: string): MessageLocation | undefined {
@@ -272,6 +263,10 @@ export class World {
     conversation.updatedAt = Math.max(conversation.updatedAt, at);
     conversation.activity = ++this.#activity;
   }
+}
+
+function missing(message: string): never {
+  throw new Error(message);
 }
 
 export function nowSeconds(): number {
