@@ -82,9 +82,12 @@ describe('PushClient in Chromium', { skip, timeout: 180_000 }, () => {
   const state = (): Promise<string> => page.locator('#state').innerText();
   const shows = (text: string): Promise<void> => page.locator('#events li', { hasText: text }).first().waitFor();
 
+  const connected = (): Promise<unknown> =>
+    page.waitForFunction(() => document.querySelector('#state')?.textContent === 'connected');
+
   async function open(): Promise<void> {
     await page.goto(pageUrl);
-    await page.waitForFunction(() => document.querySelector('#state')?.textContent === 'connected');
+    await connected();
   }
 
   before(async () => {
@@ -150,7 +153,7 @@ describe('PushClient in Chromium', { skip, timeout: 180_000 }, () => {
     groupme.dropConnections();
     const during = groupme.post(group.id, other.id, 'while the socket was down');
     await shows('while the socket was down');
-    await page.waitForFunction(() => document.querySelector('#state')?.textContent === 'connected');
+    await connected();
     const afterwards = groupme.post(group.id, other.id, 'after the reconnect');
     await shows('after the reconnect');
     const ids = (await seen()).map((event) => event.id);

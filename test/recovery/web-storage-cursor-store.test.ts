@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PushClient, WebStorageCursorStore, type StorageLike } from '../../src/index.js';
-import { createGroupMeServer } from '../../src/testing/index.js';
-import { FAST } from '../support/fault-world.js';
+import { FAST, FaultWorld } from '../support/fault-world.js';
 import { nextEvent } from '../support/wait.js';
 
 /** Web Storage's contract over a Map; `full` makes it refuse writes as a full quota does. */
@@ -20,16 +19,6 @@ class MapStorage implements StorageLike {
   }
 }
 
-/** A server with one group of two, and the options of a client for its first user. */
-async function world() {
-  const server = await createGroupMeServer({ pingIntervalMs: 0 });
-  const me = server.addUser({ name: 'Me' });
-  const friend = server.addUser({ name: 'Friend' });
-  const group = server.addGroup({ name: 'G', members: [me.id, friend.id] });
-  const options = { token: me.token, pushUrl: server.pushUrl, apiUrl: server.apiUrl, ...FAST };
-  return { server, friend, group, options, storage: new MapStorage() };
-}
-
 describe('WebStorageCursorStore', { timeout: 30_000 }, () => {
   it('keeps each prefix apart in one storage', () => {
     const storage = new MapStorage();
@@ -44,17 +33,24 @@ describe('WebStorageCursorStore', { timeout: 30_000 }, () => {
   });
 
   it('resumes a new client from where the last one stopped', async () => {
-    const { server, friend, group, options, storage } = await world();
+    const storage = new MapStorage();
+    const world = await FaultWorld.create({ cursorStore: new WebStorageCursorStore(storage) });
+    const { server, me, friend, group } = world;
     try {
-      const first = new PushClient({ ...options, cursorStore: new WebStorageCursorStore(storage) });
-      const seen = nextEvent(first, 'line.create');
-      await first.start();
+      const seen = nextEvent(world.client, 'line.create');
+      await world.client.start();
       server.post(group.id, friend.id, 'before');
       await seen;
-      await first.stop();
+      await world.client.stop();
 
       const missed = server.post(group.id, friend.id, 'while no client ran');
-      const second = new PushClient({ ...options, cursorStore: new WebStorageCursorStore(storage) });
+      const second = new PushClient({
+        token: me.token,
+        pushUrl: server.pushUrl,
+        apiUrl: server.apiUrl,
+        ...FAST,
+        cursorStore: new WebStorageCursorStore(storage),
+      });
       const texts: string[] = [];
       second.on('line.create', (e) => texts.push(e.message.text ?? ''));
       const caughtUp = nextEvent(second, 'catch-up');
@@ -64,24 +60,23 @@ describe('WebStorageCursorStore', { timeout: 30_000 }, () => {
       assert.equal(storage.getItem(`groupme-push:cursor:group:${group.id}`), missed.id);
       await second.stop();
     } finally {
-      await server.close();
+      await world.close();
     }
   });
 
   it('reports a storage that refuses writes as an error, and keeps delivering', async () => {
-    const { server, friend, group, options, storage } = await world();
-    const client = new PushClient({ ...options, cursorStore: new WebStorageCursorStore(storage) });
+    const storage = new MapStorage();
+    const world = await FaultWorld.create({ cursorStore: new WebStorageCursorStore(storage) });
     try {
-      await client.start();
+      await world.client.start();
       storage.full = true;
-      const error = nextEvent(client, 'error');
-      const delivered = nextEvent(client, 'line.create');
-      server.post(group.id, friend.id, 'no room for its cursor');
+      const error = nextEvent(world.client, 'error');
+      const delivered = nextEvent(world.client, 'line.create');
+      world.server.post(world.group.id, world.friend.id, 'no room for its cursor');
       assert.equal((await delivered).message.text, 'no room for its cursor');
       assert.equal((await error).code, 'CURSOR_STORE');
     } finally {
-      await client.stop();
-      await server.close();
+      await world.close();
     }
   });
 });
