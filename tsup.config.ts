@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 // faye and axios stay dependencies, resolved by the user's package manager.
@@ -15,7 +16,7 @@ const browserVariants: EsbuildPlugin = {
   name: 'browser-variants',
   setup(build) {
     build.onResolve({ filter: /^\.{1,2}\/.*\.js$/ }, (args) => {
-      const variant = new URL(args.path.replace(/\.js$/, '.browser.ts'), `file://${args.resolveDir}/`).pathname;
+      const variant = resolve(args.resolveDir, args.path.replace(/\.js$/, '.browser.ts'));
       return existsSync(variant) ? { path: variant } : undefined;
     });
   },
