@@ -1,4 +1,3 @@
-import { chatIdFor, toPushChatId } from '../events/channel.js';
 import type {
   DirectMessageJson,
   GroupMessageJson,
@@ -23,6 +22,7 @@ import {
   restMessage,
   type MessageInput,
 } from './payloads.js';
+import { dmChannelId, dmThreadId } from './id-order.js';
 import { nowSeconds, type MessageLocation, type UserRecord, type World } from './state.js';
 
 /** Options of a post or a direct message. */
@@ -150,7 +150,7 @@ export class Actions {
   typing(userId: string, conversationId: string): TypingPayload {
     const user = this.#world.user(userId);
     const channel = /[+_]/.test(conversationId)
-      ? `/direct_message/${toPushChatId(this.#world.chatById(conversationId).id)}`
+      ? `/direct_message/${dmChannelId(this.#world.chatById(conversationId).id)}`
       : `/group/${this.#world.group(conversationId).id}`;
     const data: TypingPayload = { type: 'typing', user_id: user.id, started: Date.now() };
     this.#publish(channel, data);
@@ -169,7 +169,7 @@ export class Actions {
       user_id: user.id,
       read_at: nowSeconds(),
     });
-    this.#publish(`/direct_message/${toPushChatId(chat.id)}`, data);
+    this.#publish(`/direct_message/${dmChannelId(chat.id)}`, data);
     return structuredClone(data);
   }
 
@@ -252,5 +252,5 @@ export class Actions {
 export function conversationChannel(location: MessageLocation): string {
   if (location.kind === 'group') return `/group/${location.group.id}`;
   const [lo, hi] = location.chat.userIds;
-  return `/direct_message/${toPushChatId(chatIdFor(lo, hi))}`;
+  return `/direct_message/${dmChannelId(dmThreadId(lo, hi))}`;
 }

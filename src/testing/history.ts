@@ -1,4 +1,4 @@
-import { compareIds } from '../events/channel.js';
+import { compareIds } from './id-order.js';
 
 /** A history request: at most one of the three ids, and a page size. */
 export interface HistoryQuery {

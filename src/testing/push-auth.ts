@@ -1,5 +1,5 @@
 import type { BayeuxMessage, Extension, ExtensionCallback } from 'faye';
-import { chatIdFor, toPushChatId } from '../events/channel.js';
+import { dmChannelId, dmThreadId } from './id-order.js';
 import type { UserRecord, World } from './state.js';
 
 /** One `/meta/subscribe` attempt, one row per channel, with the reply the server gave. */
@@ -106,7 +106,7 @@ export function mayUse(world: World, user: UserRecord, channel: string): boolean
     case 'direct_message': {
       const [a, b, ...more] = id.split('_');
       if (!a || !b || more.length > 0 || a === b || (a !== user.id && b !== user.id)) return false;
-      return world.hasUser(a) && world.hasUser(b) && toPushChatId(chatIdFor(a, b)) === id;
+      return world.hasUser(a) && world.hasUser(b) && dmChannelId(dmThreadId(a, b)) === id;
     }
     default:
       return false;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { compareIds } from '../events/channel.js';
 import type { Actions } from './actions.js';
 import type { RateLimiter, RestFaults } from './faults.js';
+import { compareIds } from './id-order.js';
 import { historyPage, type HistoryQuery } from './history.js';
 import { chatJson, groupJson, restMessage, userJson } from './payloads.js';
 import {

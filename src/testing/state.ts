@@ -1,4 +1,4 @@
-import { chatIdFor } from '../events/channel.js';
+import { dmThreadId } from './id-order.js';
 import { IdSource } from './ids.js';
 import type { DirectMessageJson, GroupMessageJson, MembershipState } from './json.js';
 import { addToSetIndex } from './set-index.js';
@@ -206,7 +206,7 @@ export class World {
     this.user(userA);
     this.user(userB);
     if (userA === userB) throw new Error('A DM thread needs two different users.');
-    const id = chatIdFor(userA, userB);
+    const id = dmThreadId(userA, userB);
     let chat = this.#chats.get(id);
     if (chat) return chat;
     const [lo, hi] = id.split('+') as [string, string];
@@ -219,7 +219,7 @@ export class World {
 
   /** The thread between two users if it exists; reading never creates one. */
   findChat(userA: string, userB: string): ChatRecord | undefined {
-    return this.#chats.get(chatIdFor(userA, userB));
+    return this.#chats.get(dmThreadId(userA, userB));
   }
 
   /** A thread by its id in either spelling (`a+b` or `a_b`, either order). */
