@@ -32,7 +32,7 @@ const client = new PushClient({
   pushUrl: server.pushUrl,
   apiUrl: server.apiUrl,
   subscribeAll: true,
-  livenessTimeoutMs: 3_000,
+  liveness: { quietMs: 1_500, probeTimeoutMs: 1_500 },
   reconnect: { baseDelayMs: 200, maxDelayMs: 3_000 },
   subscribeTimeoutMs: 3_000,
   requestTimeoutMs: 3_000,

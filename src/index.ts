@@ -1,5 +1,5 @@
 export { PushClient } from './client/push-client.js';
-export type { PushClientEvents, EventsOptions, CatchUpReport } from './client/push-client.js';
+export type { PushClientEvents, EventsOptions, CatchUpReport, CatchUpFailure } from './client/push-client.js';
 export type { PushClientOptions } from './client/options.js';
 export { DEFAULT_PUSH_URL } from './client/options.js';
 export type { ConnectionState, StateChange } from './client/connection-state.js';
@@ -45,4 +45,5 @@ export { ClientStoppedError } from './errors/client-stopped-error.js';
 export { ClientStateError } from './errors/client-state-error.js';
 export { ListenerError } from './errors/listener-error.js';
 export { LivenessError } from './errors/liveness-error.js';
+export { SessionLostError } from './errors/session-lost-error.js';
 export { UnsupportedPlatformError } from './errors/unsupported-platform-error.js';

@@ -1,4 +1,5 @@
 import type { CursorStore } from '../recovery/cursor-store.js';
+import type { LivenessTimings } from '../recovery/liveness.js';
 import { MemoryCursorStore } from '../recovery/cursor-store.js';
 import type { RateLimit } from '../rest/rate-limiter.js';
 import type { RetryPolicy } from '../rest/retry-policy.js';
@@ -30,10 +31,14 @@ export interface PushClientOptions {
   /** faye's fixed delay before it re-sends or re-handshakes, in seconds. Default 1. */
   readonly fayeRetrySeconds?: number;
   /**
-   * The connection is declared dead when nothing (not even GroupMe's 30 s ping) arrives
-   * for this long, and is rebuilt. Default 90 s.
+   * How the client tells a quiet connection from a dead one. GroupMe may send nothing at all
+   * for ten minutes on a healthy connection, so silence alone proves nothing: after
+   * `quietMs` with no frame the client asks the server (a `/meta/subscribe` for `/user`,
+   * which GroupMe always answers) and rebuilds the connection only when the answer is a
+   * refusal or does not come within `probeTimeoutMs`. Defaults 60 s and 30 s: a dead socket
+   * is found within about 105 s, and a quiet healthy one costs one small round trip a minute.
    */
-  readonly livenessTimeoutMs?: number;
+  readonly liveness?: { readonly quietMs?: number; readonly probeTimeoutMs?: number };
   /** Reconnect delays: capped exponential backoff with jitter. Default 1 s doubling to 60 s. */
   readonly reconnect?: { readonly baseDelayMs?: number; readonly maxDelayMs?: number };
   /** After this long connected, the backoff starts again from its base. Default 60 s. */
@@ -59,7 +64,7 @@ export interface ResolvedOptions {
   readonly restRetry: Partial<RetryPolicy> | undefined;
   readonly restRateLimit: Partial<RateLimit> | undefined;
   readonly fayeRetrySeconds: number;
-  readonly livenessTimeoutMs: number;
+  readonly liveness: LivenessTimings;
   readonly reconnectBaseDelayMs: number;
   readonly reconnectMaxDelayMs: number;
   readonly healthyAfterMs: number;
@@ -87,7 +92,10 @@ export function resolveOptions(options: PushClientOptions): ResolvedOptions {
     restRetry: options.restRetry,
     restRateLimit: options.restRateLimit,
     fayeRetrySeconds: positive(options.fayeRetrySeconds, 1, 'fayeRetrySeconds'),
-    livenessTimeoutMs: positive(options.livenessTimeoutMs, 90_000, 'livenessTimeoutMs'),
+    liveness: {
+      quietMs: positive(options.liveness?.quietMs, 60_000, 'liveness.quietMs'),
+      probeTimeoutMs: positive(options.liveness?.probeTimeoutMs, 30_000, 'liveness.probeTimeoutMs'),
+    },
     reconnectBaseDelayMs: positive(options.reconnect?.baseDelayMs, 1_000, 'reconnect.baseDelayMs'),
     reconnectMaxDelayMs: positive(options.reconnect?.maxDelayMs, 60_000, 'reconnect.maxDelayMs'),
     healthyAfterMs: positive(options.healthyAfterMs, 60_000, 'healthyAfterMs'),

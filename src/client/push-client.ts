@@ -7,12 +7,14 @@ import { ClientStoppedError } from '../errors/client-stopped-error.js';
 import { GroupMePushError } from '../errors/groupme-push-error.js';
 import { HandshakeError } from '../errors/handshake-error.js';
 import { LivenessError } from '../errors/liveness-error.js';
+import { SessionLostError } from '../errors/session-lost-error.js';
+import { SubscriptionError } from '../errors/subscription-error.js';
 import { Backoff } from '../recovery/backoff.js';
-import { fetchMissed, type CursorAccess } from '../recovery/catch-up.js';
+import { cursorKeyOf, fetchMissed, type CursorAccess } from '../recovery/catch-up.js';
 import { chatCursorKey, groupCursorKey } from '../recovery/cursor-store.js';
-import { LivenessWatch } from '../recovery/liveness.js';
+import { LivenessWatch, type LivenessVerdict } from '../recovery/liveness.js';
 import { SeenIds } from '../recovery/seen-ids.js';
-import { discoverChannels, listConversations } from '../rest/conversations.js';
+import { listConversations, type Conversation } from '../rest/conversations.js';
 import { GroupMeApi } from '../rest/groupme-api.js';
 import { FayeTransport } from '../transport/faye-transport.js';
 import type { ConnectionState, StateChange } from './connection-state.js';
@@ -20,12 +22,29 @@ import { EventStream } from './event-stream.js';
 import { resolveOptions, type PushClientOptions, type ResolvedOptions } from './options.js';
 import { SafeEmitter } from './safe-emitter.js';
 
-/** What a catch-up after a reconnect did. */
+/** A conversation whose history could not be read during a catch-up. */
+export interface CatchUpFailure {
+  readonly kind: 'group' | 'direct_message';
+  /** The group id, or the DM thread as REST spells it (`lo+hi`). */
+  readonly id: string;
+  /** Why: an `ApiError` (404 for a group you left, 401 for one conversation...), a `NetworkError`... */
+  readonly error: GroupMePushError;
+}
+
+/** What a catch-up after a (re)connect did. */
 export interface CatchUpReport {
   /** Messages delivered with `origin: 'catch-up'` (duplicates of live ones not counted). */
   readonly delivered: number;
-  /** REST failures end a catch-up early; the next reconnect resumes from the cursors. */
+  /**
+   * Listing the conversations failed, so nothing could be caught up; it is retried after a
+   * backoff delay, from the cursors. Null when the listing worked.
+   */
   readonly error: GroupMePushError | null;
+  /**
+   * Conversations whose history read failed. Each keeps its cursor and is retried after a
+   * backoff delay; the others were caught up regardless.
+   */
+  readonly failures: readonly CatchUpFailure[];
 }
 
 /** Everything a PushClient emits: each push event by its type, plus lifecycle events. */
@@ -70,6 +89,8 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
   readonly #seen: SeenIds;
   readonly #cursors = new Map<string, string>();
   readonly #backoff: Backoff;
+  /** Catch-up retries wait on their own schedule: a flaky REST API is not a flaky socket. */
+  readonly #catchUpBackoff: Backoff;
   readonly #liveness: LivenessWatch;
   #state: ConnectionState = 'idle';
   #userId: string | undefined;
@@ -87,8 +108,10 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
    * jump over the gap that catch-up is about to fill.
    */
   #held: PushEvent[] | undefined;
-  /** True while a gap may exist: live events then leave the cursors where they are. */
-  #gap = false;
+  /** True while any conversation may have a gap: live events then leave the cursors where they are. */
+  #gapEverywhere = false;
+  /** Conversations (cursor keys) whose last catch-up failed: their cursors wait for the retry. */
+  readonly #gaps = new Set<string>();
 
   constructor(options: PushClientOptions) {
     super();
@@ -102,8 +125,11 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     });
     this.#seen = new SeenIds(this.#options.dedupeCapacity);
     this.#backoff = new Backoff(this.#options.reconnectBaseDelayMs, this.#options.reconnectMaxDelayMs);
-    this.#liveness = new LivenessWatch(this.#options.livenessTimeoutMs, (reason) =>
-      this.#reconnect('connection silent', new LivenessError(reason)),
+    this.#catchUpBackoff = new Backoff(this.#options.reconnectBaseDelayMs, this.#options.reconnectMaxDelayMs);
+    this.#liveness = new LivenessWatch(
+      this.#options.liveness,
+      () => this.#transport?.probe(userChannel(this.#userId!)) ?? Promise.resolve('refused'),
+      (verdict) => this.#onDead(verdict),
     );
   }
 
@@ -149,7 +175,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
   /** Subscribes every group you are an active member of and every DM thread (all pages). */
   async subscribeAll(): Promise<PushChannel[]> {
     await this.#ready('subscribeAll()');
-    const channels = await discoverChannels(this.api, { signal: this.#abort?.signal });
+    const channels = (await listConversations(this.api, { signal: this.#abort?.signal })).map(channelOf);
     await Promise.all(channels.map((channel) => this.#subscribe(channel)));
     return channels;
   }
@@ -198,19 +224,23 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       this.#userId = me.id;
       const own = userChannel(me.id);
       this.#wanted.set(own.path, own);
-      if (this.#options.subscribeAll) {
-        const channels = await discoverChannels(this.api, { signal: abort.signal });
-        this.#throwIfAborted(abort);
-        for (const channel of channels) this.#wanted.set(channel.path, channel);
-      }
       // A persistent cursor store may remember messages from before this process: catch up.
       this.#beginHolding();
       await this.#connect();
       this.#throwIfAborted(abort);
+      // Listed once `/user` (which carries every message) is held, so nothing published from
+      // now on can slip between the listing and the stream; the same listing feeds catch-up.
+      let listing: Conversation[] | undefined;
+      if (this.#options.subscribeAll) {
+        listing = await listConversations(this.api, { signal: abort.signal });
+        this.#throwIfAborted(abort);
+        for (const channel of listing.map(channelOf)) this.#wanted.set(channel.path, channel);
+        await this.#subscribeWanted(this.#transport!);
+        this.#throwIfAborted(abort);
+      }
       this.#setState('connected', 'start');
       this.#scheduleHealthy();
-      // Listed again now that the channels are held: nothing published since can slip by.
-      if (this.#options.catchUp) void this.#catchUp();
+      if (this.#options.catchUp) void this.#catchUp(listing);
     } catch (error) {
       if (abort.signal.aborted) throw new ClientStoppedError('start()');
       this.#fail(error instanceof Error ? error : new Error(String(error)), 'start failed');
@@ -221,21 +251,37 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
   /** A fresh faye client holding every wanted channel; resolves once all are acknowledged. */
   async #connect(): Promise<void> {
     this.#openTransport();
-    const transport = this.#transport!;
+    await this.#subscribeWanted(this.#transport!);
+  }
+
+  async #subscribeWanted(transport: FayeTransport): Promise<void> {
     await Promise.all(
       [...this.#wanted.values()].map(async (channel) => {
         try {
           await transport.subscribe(channel);
           this.emit('subscribed', channel);
         } catch (error) {
+          if (this.#transport !== transport) throw error;
+          const refusal = await this.#judgeRefusal(error);
           // One refused channel (you left the group) must not sink the connection: drop it.
-          if (this.#transport !== transport || !(error instanceof GroupMePushError) || error instanceof AuthenticationError) throw error;
-          if (error.code !== 'SUBSCRIPTION_REFUSED' || channel.kind === 'user') throw error;
+          if (refusal === null || channel.kind === 'user') throw refusal ?? error;
           this.#wanted.delete(channel.path);
-          this.emit('error', error);
+          this.emit('error', refusal);
         }
       }),
     );
+  }
+
+  /**
+   * What a refused subscribe means. A 401 may be the token, a channel that is not yours, or
+   * a session GroupMe forgot (`401::Invalid client id`); `GET /users/me` settles the token
+   * (rejecting with `AuthenticationError` when it is refused). Returns the refusal when it
+   * is the channel's alone, and null when the connection as a whole must be retried.
+   */
+  async #judgeRefusal(error: unknown): Promise<SubscriptionError | null> {
+    if (!(error instanceof SubscriptionError)) return null;
+    if (error.status === 401) await this.api.me({ signal: this.#abort?.signal });
+    return error;
   }
 
   async #subscribe(channel: PushChannel): Promise<void> {
@@ -273,14 +319,13 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       },
       {
         message: (channel, data) => this.#receive(parsePushMessage(channel, data)),
-        up: () => undefined,
         // faye's own recovery loses what is published meanwhile; ours catches it up.
         down: () => this.#reconnect('transport down', null),
+        sessionLost: (error) => this.#reconnect('session lost', error),
         activity: () => this.#liveness.touch(),
         channelLost: (channel, error) => {
           this.#wanted.delete(channel.path);
-          if (error instanceof AuthenticationError) this.#fail(error, 'authentication failed');
-          else this.emit('error', error);
+          this.emit('error', error);
         },
         handshakeRefused: (reason) => this.#reconnect('handshake refused', new HandshakeError(reason)),
       },
@@ -303,6 +348,11 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     }, delay);
   }
 
+  #onDead(verdict: LivenessVerdict): void {
+    if (verdict.kind === 'refused') this.#reconnect('session lost', new SessionLostError(verdict.detail));
+    else this.#reconnect(verdict.kind === 'silent' ? 'connection silent' : 'process suspended', new LivenessError(verdict.detail));
+  }
+
   async #attempt(): Promise<void> {
     this.#beginHolding();
     try {
@@ -322,32 +372,46 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
   #beginHolding(): void {
     if (!this.#options.catchUp) return;
     this.#held ??= [];
-    this.#gap = true;
+    this.#gapEverywhere = true;
   }
 
   /**
    * Fetches over REST what was published while no connection listened, delivers it with
-   * `origin: 'catch-up'`, then releases the held live events (duplicates dropped). On
-   * failure the held events are released anyway (never withheld) but the cursors stay
-   * behind the gap, and catch-up is retried after a backoff delay.
+   * `origin: 'catch-up'`, then releases the held live events (duplicates dropped). Each
+   * conversation is caught up on its own: one whose history read fails keeps its cursor
+   * behind the gap and is retried after a backoff delay, while the others go on. Held
+   * events are released either way (never withheld).
    */
-  async #catchUp(): Promise<void> {
+  async #catchUp(listing?: Conversation[]): Promise<void> {
     clearTimeout(this.#catchUpTimer);
     const controller = new AbortController();
     this.#catchUpAbort = controller;
     const superseded = (): boolean => controller.signal.aborted || this.#state === 'stopped' || this.#state === 'failed';
     let delivered = 0;
     let failure: GroupMePushError | null = null;
+    const failures: CatchUpFailure[] = [];
     const channel = userChannel(this.#userId!);
     const signal = controller.signal;
     try {
-      const conversations = await listConversations(this.api, { signal });
-      for await (const missed of fetchMissed(this.api, conversations, this.#cursorAccess, { signal })) {
-        if (superseded()) return;
-        if (this.#deliver(parsePushMessage(channel, missed.payload, 'catch-up'), true)) delivered++;
+      const conversations = listing ?? (await listConversations(this.api, { signal }));
+      for (const conversation of conversations) {
+        const key = cursorKeyOf(conversation);
+        try {
+          for await (const missed of fetchMissed(this.api, conversation, this.#cursorAccess, { signal })) {
+            if (superseded()) return;
+            if (this.#deliver(parsePushMessage(channel, missed.payload, 'catch-up'), true)) delivered++;
+          }
+          this.#gaps.delete(key);
+        } catch (error) {
+          if (superseded() || error instanceof AuthenticationError) throw error;
+          this.#gaps.add(key);
+          const reason = asPushError(error, 'CATCH_UP_FAILED', `Catching up ${conversation.kind === 'group' ? 'group' : 'DM thread'} ${conversation.id} failed; it will be retried.`);
+          failures.push({ kind: conversation.kind, id: conversation.id, error: reason });
+          this.emit('error', reason);
+        }
       }
       if (superseded()) return;
-      this.#gap = false;
+      this.#gapEverywhere = false;
     } catch (error) {
       // A newer connection runs its own catch-up, which the held events now wait for.
       if (superseded()) return;
@@ -358,10 +422,9 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       if (!superseded()) this.#releaseHeld();
       if (this.#catchUpAbort === controller) this.#catchUpAbort = undefined;
     }
-    this.emit('catch-up', { delivered, error: failure });
-    if (failure && this.#state === 'connected') {
-      this.#catchUpTimer = setTimeout(() => void this.#catchUp(), this.#backoff.next());
-    }
+    this.emit('catch-up', { delivered, error: failure, failures });
+    if (!failure && failures.length === 0) this.#catchUpBackoff.reset();
+    else if (this.#state === 'connected') this.#catchUpTimer = setTimeout(() => void this.#catchUp(), this.#catchUpBackoff.next());
   }
 
   #releaseHeld(): void {
@@ -393,10 +456,8 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     if (event.type === 'line.create' || event.type === 'direct_message.create') {
       if (!this.#seen.add(event.message.id)) return false;
       // Behind a gap only catch-up may move a cursor, or the gap would be skipped for good.
-      if (caughtUp || !this.#gap) {
-        const key = event.type === 'line.create' ? groupCursorKey(event.message.groupId) : chatCursorKey(event.message.chatId);
-        this.#advanceCursor(key, event.message.id);
-      }
+      const key = event.type === 'line.create' ? groupCursorKey(event.message.groupId) : chatCursorKey(event.message.chatId);
+      if (caughtUp || (!this.#gapEverywhere && !this.#gaps.has(key))) this.#advanceCursor(key, event.message.id);
     }
     this.emit(event.type, event as never);
     this.emit('event', event);
@@ -460,6 +521,10 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     this.#state = current;
     this.emit('state', { previous, current, reason, retryInMs, error });
   }
+}
+
+function channelOf(conversation: Conversation): PushChannel {
+  return conversation.kind === 'group' ? groupChannel(conversation.id) : directMessageChannel(conversation.id);
 }
 
 function asPushError(error: unknown, code: string, message: string): GroupMePushError {

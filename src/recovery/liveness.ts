@@ -1,23 +1,53 @@
+import type { ProbeOutcome } from '../transport/faye-transport.js';
+
+/** Why the watch gave up on a connection. */
+export type LivenessVerdict =
+  /** The probe went unanswered: the socket is dead, however open it looks. */
+  | { readonly kind: 'silent'; readonly detail: string }
+  /** The probe was refused: the session (or the token) is gone. */
+  | { readonly kind: 'refused'; readonly detail: string }
+  /** A check ran far later than scheduled: the machine slept, the server dropped us long ago. */
+  | { readonly kind: 'suspended'; readonly detail: string };
+
+export interface LivenessTimings {
+  /** Quiet this long (no frame at all) and the watch asks. */
+  readonly quietMs: number;
+  /** An unanswered question after this long means a dead socket. */
+  readonly probeTimeoutMs: number;
+}
+
 /**
- * Declares a connection dead when nothing has arrived for `timeoutMs`, even if the socket
- * looks open (GroupMe streams are known to go silent without a close). It also notices a
- * machine that slept: a check that fires far later than scheduled means the process was
- * frozen and the server has long since dropped us.
+ * Quiet is not death: GroupMe may send nothing down a healthy idle connection for ten
+ * minutes (it advises a 600 s connect timeout and may never ping). So after `quietMs`
+ * with no frame, the watch asks the server something it always answers and judges by the
+ * answer. Any frame (a message, a ping, a meta reply) counts as life and resets the quiet.
+ * A dead socket is therefore found within `quietMs + probeTimeoutMs` plus one check step,
+ * and a healthy quiet one costs one small round trip per `quietMs`.
  */
 export class LivenessWatch {
-  readonly #timeoutMs: number;
-  readonly #onDead: (reason: string) => void;
-  readonly #checkEveryMs: number;
+  readonly #timings: LivenessTimings;
+  readonly #probe: () => Promise<ProbeOutcome>;
+  readonly #onDead: (verdict: LivenessVerdict) => void;
   readonly #now: () => number;
+  readonly #checkEveryMs: number;
   #lastActivity = 0;
   #lastCheck = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
+  /** Bumped by start() and stop(), so a probe answered for an older run is ignored. */
+  #run = 0;
+  #probing = false;
 
-  constructor(timeoutMs: number, onDead: (reason: string) => void, now: () => number = Date.now) {
-    this.#timeoutMs = timeoutMs;
+  constructor(
+    timings: LivenessTimings,
+    probe: () => Promise<ProbeOutcome>,
+    onDead: (verdict: LivenessVerdict) => void,
+    now: () => number = Date.now,
+  ) {
+    this.#timings = timings;
+    this.#probe = probe;
     this.#onDead = onDead;
     this.#now = now;
-    this.#checkEveryMs = Math.max(10, Math.floor(timeoutMs / 4));
+    this.#checkEveryMs = Math.max(10, Math.floor(timings.quietMs / 4));
   }
 
   start(): void {
@@ -34,17 +64,43 @@ export class LivenessWatch {
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#run++;
+    this.#probing = false;
   }
 
   #check(): void {
     const now = this.#now();
     const late = now - this.#lastCheck;
     this.#lastCheck = now;
-    let reason: string | undefined;
-    if (late > this.#timeoutMs) reason = `the process was suspended for ${late} ms`;
-    else if (now - this.#lastActivity > this.#timeoutMs) reason = `nothing arrived for ${now - this.#lastActivity} ms`;
-    if (reason === undefined) return;
+    // A check this late means the process was frozen: whatever the socket says, the server
+    // stopped waiting for us long ago.
+    if (late > this.#timings.quietMs + this.#checkEveryMs) return this.#die({ kind: 'suspended', detail: `the process was suspended for ${late} ms` });
+    if (this.#probing || now - this.#lastActivity < this.#timings.quietMs) return;
+    this.#ask(now - this.#lastActivity);
+  }
+
+  #ask(quietFor: number): void {
+    const run = this.#run;
+    this.#probing = true;
+    const asked = this.#now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unanswered = new Promise<ProbeOutcome>((resolve) => {
+      timer = setTimeout(() => resolve('unanswered'), this.#timings.probeTimeoutMs);
+    });
+    const probe = this.#probe().catch((): ProbeOutcome => 'unanswered');
+    void Promise.race([probe, unanswered]).then((outcome) => {
+      clearTimeout(timer);
+      if (run !== this.#run) return;
+      this.#probing = false;
+      if (outcome === 'answered') return this.touch();
+      const waited = this.#now() - asked;
+      if (outcome === 'refused') this.#die({ kind: 'refused', detail: `after ${quietFor} ms of quiet, the server refused a probe` });
+      else this.#die({ kind: 'silent', detail: `nothing arrived for ${quietFor} ms and a probe went unanswered for ${waited} ms` });
+    });
+  }
+
+  #die(verdict: LivenessVerdict): void {
     this.stop();
-    this.#onDead(reason);
+    this.#onDead(verdict);
   }
 }

@@ -1,40 +1,38 @@
-import { directMessageChannel, groupChannel, type PushChannel } from '../events/channel.js';
 import { ApiError } from '../errors/api-error.js';
 import type { CallOptions, GroupMeApi } from './groupme-api.js';
-import type { Chat, Group, MembershipState } from './types.js';
+import type { MembershipState } from './types.js';
 
-/** Your conversations: the groups you are an active member of, and every DM thread. */
-export interface Conversations {
-  readonly groups: Group[];
-  readonly chats: Chat[];
+/** A conversation to listen to and catch up: a group you are active in, or a DM thread. */
+export interface Conversation {
+  readonly kind: 'group' | 'direct_message';
+  /** The group id, or the DM thread as REST spells it (`lo+hi`). */
+  readonly id: string;
+  /**
+   * Its newest message id as the listing says; null when it has no messages, undefined when
+   * the listing did not include it (a group only `/memberships/states` named).
+   */
+  readonly newestId: string | null | undefined;
 }
 
 /**
- * `/groups` may list groups you left or were removed from, so membership states decide;
- * a group with no state row is kept (GroupMe lists only current groups there in practice).
+ * Every group you are an active member of and every DM thread, each list read once and in
+ * full. `/groups` may list groups you left, so membership states decide; a group with no
+ * state row is kept, and a group `/memberships/states` calls active is kept even when
+ * `/groups` did not list it (its newest id is then unknown).
  */
-export async function listConversations(api: GroupMeApi, options: CallOptions = {}): Promise<Conversations> {
-  const [groups, states, chats] = await Promise.all([
-    api.groups(options),
-    membershipStatesOrNull(api, options),
-    api.chats(options),
-  ]);
+export async function listConversations(api: GroupMeApi, options: CallOptions = {}): Promise<Conversation[]> {
+  const [groups, states, chats] = await Promise.all([api.groups(options), membershipStatesOrNull(api, options), api.chats(options)]);
   const stateOf = new Map(states?.map((row) => [row.groupId, row.state]));
-  return { groups: groups.filter((group) => (stateOf.get(group.id) ?? 'active') === 'active'), chats };
-}
-
-/**
- * The push channel of every group you are an active member of and every DM thread. The
- * group ids come from `/memberships/states` (one request, no paging) when GroupMe serves
- * it, else from every page of `/groups`: at GroupMe's rate limit each request saved is
- * 200 ms off `start()` (the pages of `/groups` are read later, by catch-up).
- */
-export async function discoverChannels(api: GroupMeApi, options: CallOptions = {}): Promise<PushChannel[]> {
-  const [states, chats] = await Promise.all([membershipStatesOrNull(api, options), api.chats(options)]);
-  const groupIds = states
-    ? states.filter((row) => row.state === 'active').map((row) => row.groupId)
-    : (await api.groups(options)).map((group) => group.id);
-  return [...groupIds.map(groupChannel), ...chats.map((chat) => directMessageChannel(chat.chatId))];
+  const listed = new Set(groups.map((group) => group.id));
+  const conversations: Conversation[] = [];
+  for (const group of groups) {
+    if ((stateOf.get(group.id) ?? 'active') === 'active') conversations.push({ kind: 'group', id: group.id, newestId: group.lastMessageId });
+  }
+  for (const [groupId, state] of stateOf) {
+    if (state === 'active' && !listed.has(groupId)) conversations.push({ kind: 'group', id: groupId, newestId: undefined });
+  }
+  for (const chat of chats) conversations.push({ kind: 'direct_message', id: chat.chatId, newestId: chat.lastMessageId });
+  return conversations;
 }
 
 /** `/memberships/states` is undocumented: when it is missing, fall back to `/groups` alone. */

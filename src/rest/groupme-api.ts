@@ -87,13 +87,18 @@ export class GroupMeApi {
         signal: options.signal,
       });
       return readArray(response, readGroup);
-    }, GROUPS_PER_PAGE);
+    }, (group) => group.id);
   }
 
-  /** Your membership state in every group you have ever joined (`active`, `exited`, ...). */
-  async membershipStates(options: CallOptions = {}): Promise<MembershipState[]> {
-    const { response } = await this.#http.request('GET', '/memberships/states', options);
-    return readArray(response, readMembershipState);
+  /**
+   * Your membership state in every group you have ever joined (`active`, `exited`, ...),
+   * across all pages: GroupMe's own apps read it with `?page=N`.
+   */
+  membershipStates(options: CallOptions = {}): Promise<MembershipState[]> {
+    return collectPages(async (page) => {
+      const { response } = await this.#http.request('GET', '/memberships/states', { query: { page }, signal: options.signal });
+      return readArray(response, readMembershipState);
+    }, (row) => row.groupId);
   }
 
   /** Every DM thread, across all pages. Needs your user id to name threads, so it calls `me()` once. */
@@ -105,7 +110,7 @@ export class GroupMeApi {
         signal: options.signal,
       });
       return readArray(response, (row) => readChat(row, me.id));
-    }, CHATS_PER_PAGE);
+    }, (chat) => chat.chatId);
   }
 
   /** One page of a group's messages. No messages (HTTP 304) gives `[]`. */

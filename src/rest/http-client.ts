@@ -44,6 +44,8 @@ const shared = axios.create({
   maxRedirects: 0,
 });
 
+const ME_PATH = '/users/me';
+
 /**
  * The one place that talks HTTP. The token rides in the `X-Access-Token` header and
  * nowhere else; errors are rebuilt from status and path only, so neither axios' config
@@ -55,6 +57,8 @@ export class HttpClient {
   readonly #baseURL: string;
   readonly #timeout: number;
   readonly #headers: Record<string, string>;
+  /** The `/users/me` check settling a 401, while one runs. */
+  #confirming: Promise<boolean> | undefined;
 
   constructor(options: HttpClientOptions) {
     this.#retry = options.retry;
@@ -73,7 +77,7 @@ export class HttpClient {
       if (status >= 200 && status < 300) return { status, response: readRecord(res.data)?.response ?? null };
 
       const errors = metaErrors(res.data);
-      if (status === 401) throw new AuthenticationError();
+      if (status === 401) throw await this.#refusal(method, path, errors, options.signal);
       const canRetry = attempt < this.#retry.retries;
       if (isRateLimit(status)) {
         const retryAfter = parseRetryAfter(res.headers['retry-after']);
@@ -87,6 +91,25 @@ export class HttpClient {
       }
       throw new ApiError(status, method, path, errors);
     }
+  }
+
+  /**
+   * Not every 401 is the token: GroupMe has refused a conversation the same token could
+   * still read. The token is refused only when `GET /users/me` refuses it, so any other 401
+   * is settled there (one request, shared by every 401 that arrives meanwhile).
+   */
+  async #refusal(method: string, path: string, errors: string[], signal: AbortSignal | undefined): Promise<Error> {
+    if (path === ME_PATH) return new AuthenticationError();
+    this.#confirming ??= this.request('GET', ME_PATH).then(
+      () => true,
+      (error: unknown) => !(error instanceof AuthenticationError),
+    ).finally(() => {
+      this.#confirming = undefined;
+    });
+    const tokenValid = await this.#confirming;
+    signal?.throwIfAborted();
+    if (!tokenValid) return new AuthenticationError();
+    return new ApiError(401, method, path, errors, `GroupMe answered ${method} ${path} with HTTP 401, yet it still accepts the token (GET ${ME_PATH}): the refusal is about this call, not the token.`);
   }
 
   async #send(method: string, path: string, options: RequestOptions): Promise<AxiosResponse> {

@@ -1,17 +1,19 @@
 /**
- * Reads every page of a GroupMe list. GroupMe has no total count: a page shorter than
- * asked for (or empty) is the last. `maxPages` bounds a server that never stops.
+ * Reads every page of a GroupMe list, from page 1 until an empty page. A short page is not
+ * the end (GroupMe's page sizes are not documented and vary by endpoint), and a page that
+ * adds nothing new ends the walk too: a server that ignores `page` answers the same rows
+ * every time. `maxPages` bounds anything else.
  */
 export async function collectPages<T>(
   fetchPage: (page: number) => Promise<readonly T[]>,
-  perPage: number,
+  keyOf: (row: T) => string,
   maxPages = 1000,
 ): Promise<T[]> {
-  const all: T[] = [];
+  const all = new Map<string, T>();
   for (let page = 1; page <= maxPages; page++) {
-    const rows = await fetchPage(page);
-    all.push(...rows);
-    if (rows.length < perPage) break;
+    const before = all.size;
+    for (const row of await fetchPage(page)) if (!all.has(keyOf(row))) all.set(keyOf(row), row);
+    if (all.size === before) break;
   }
-  return all;
+  return [...all.values()];
 }

@@ -1,10 +1,11 @@
 import faye, { type Client, type FayeError, type Subscription } from 'faye';
 import type { PushChannel } from '../events/channel.js';
 import { ClientStoppedError } from '../errors/client-stopped-error.js';
-import type { GroupMePushError } from '../errors/groupme-push-error.js';
+import { SessionLostError } from '../errors/session-lost-error.js';
+import type { SubscriptionError } from '../errors/subscription-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { createAuthExtension } from './auth-extension.js';
-import { parseBayeuxError, subscriptionFailure } from './bayeux-error.js';
+import { namesSession, parseBayeuxError, subscriptionFailure } from './bayeux-error.js';
 import { createFailureWatch } from './failure-watch.js';
 import { tearDownFayeClient } from './teardown.js';
 
@@ -20,15 +21,20 @@ export interface FayeTransportOptions {
 /** What the transport reports upward. It never calls back into the client otherwise. */
 export interface FayeTransportHandlers {
   message(channel: PushChannel, data: unknown): void;
-  up(): void;
+  /** faye lost its transport (a socket closed, a request failed). */
   down(): void;
+  /** The server forgot this session; whatever faye does next, messages were lost meanwhile. */
+  sessionLost(error: SessionLostError): void;
   /** Any inbound frame, including meta replies: proof of life. */
   activity(): void;
   /** A channel this transport held was refused on faye's own re-subscribe: it is now dropped. */
-  channelLost(channel: PushChannel, error: GroupMePushError): void;
+  channelLost(channel: PushChannel, error: SubscriptionError): void;
   /** The server refused the handshake. */
   handshakeRefused(reason: string | null): void;
 }
+
+/** How a liveness probe ended; `unanswered` is the caller's verdict when it waited long enough. */
+export type ProbeOutcome = 'answered' | 'refused' | 'unanswered';
 
 interface Entry {
   readonly channel: PushChannel;
@@ -39,50 +45,52 @@ interface Entry {
 }
 
 /**
- * One faye client and the channels it holds. Faye is a thin layer with traps (see
- * shared/protocol/faye-client-notes.md); this class is where they are handled: its own
- * channel registry (faye re-sends duplicate subscribes), errbacks always attached, a
- * timeout on every subscribe, every callback guarded, and a teardown that frees
- * everything. A transport is used once: after `destroy()` make a new one.
+ * One faye client and the channels it holds. Faye is a thin layer with traps; this class
+ * is where they are handled: its own channel registry (faye re-sends duplicate
+ * subscribes), errbacks always attached, a timeout on every subscribe, every callback
+ * guarded, a session watch (faye re-handshakes quietly and loses what was published
+ * meanwhile), and a teardown that frees everything. A transport is used once: after
+ * `destroy()` make a new one.
  */
 export class FayeTransport {
   readonly #client: Client;
   readonly #options: FayeTransportOptions;
   readonly #handlers: FayeTransportHandlers;
   readonly #entries = new Map<string, Entry>();
-  readonly #onUp = (): void => this.#guard(() => this.#handlers.up());
+  /** Channels with a liveness probe in flight: their refusals belong to the probe. */
+  readonly #probing = new Set<string>();
   readonly #onDown = (): void => {
     if (!this.#destroyed) this.#guard(() => this.#handlers.down());
   };
+  #clientId: string | null = null;
+  #sessionLost = false;
   #destroyed = false;
 
   constructor(options: FayeTransportOptions, handlers: FayeTransportHandlers) {
     this.#options = options;
     this.#handlers = handlers;
     this.#client = new faye.Client(options.url, { retry: options.retrySeconds });
+    // JSONP puts each message, the subscribe's access token included, in a URL.
+    this.#client.disable('callback-polling');
     this.#client.addExtension(createAuthExtension(options.token));
     this.#client.addExtension(
       createFailureWatch({
         onActivity: () => {
           if (!this.#destroyed) this.#handlers.activity();
         },
-        onSubscribeRefused: (path, error) => this.#onRefused(path, error),
+        onHandshake: (clientId) => {
+          const previous = this.#clientId;
+          this.#clientId = clientId;
+          if (previous !== null && previous !== clientId) this.#lose(`faye handshook again and got a new client id`);
+        },
+        onSubscribeRefused: (path, error) => this.#onRefused(path, parseBayeuxError(error)),
+        onSessionRefused: (detail) => this.#lose(detail),
         onHandshakeRefused: (error) => {
-          if (!this.#destroyed) this.#handlers.handshakeRefused(error);
+          if (!this.#destroyed) this.#guard(() => this.#handlers.handshakeRefused(error));
         },
       }),
     );
-    this.#client.on('transport:up', this.#onUp);
     this.#client.on('transport:down', this.#onDown);
-  }
-
-  /** The channels held or being acknowledged. */
-  get channels(): PushChannel[] {
-    return [...this.#entries.values()].map((entry) => entry.channel);
-  }
-
-  has(channel: PushChannel): boolean {
-    return this.#entries.has(channel.path);
   }
 
   /** Resolves once the server acknowledges the channel; idempotent per channel. */
@@ -133,37 +141,67 @@ export class FayeTransport {
       (error: FayeError) => {
         clearTimeout(timer);
         if (this.#entries.get(channel.path) === entry) this.#entries.delete(channel.path);
-        settle.reject(subscriptionFailure(channel.path, error));
+        settle.reject(namesSession(error, this.#clientId) ? new SessionLostError('a subscribe was refused as an unknown client') : subscriptionFailure(channel.path, error));
       },
     );
     return ready;
   }
 
-  /** Stops receiving a channel. */
-  unsubscribe(channel: PushChannel): void {
-    const entry = this.#entries.get(channel.path);
-    if (!entry) return;
-    this.#drop(channel.path);
-    entry.fail(new ClientStoppedError(`subscribing to ${channel.path}`));
+  /**
+   * Asks the server something it always answers: a `/meta/subscribe` for a channel already
+   * held (faye sends it again when forced). An answer proves the socket and the session
+   * alive; a refusal means the session (or the token) is gone. The caller bounds the wait:
+   * no answer at all means the socket is dead, however open it looks.
+   */
+  probe(channel: PushChannel): Promise<ProbeOutcome> {
+    if (this.#destroyed || !this.#entries.get(channel.path)?.acknowledged) return Promise.resolve('refused');
+    this.#probing.add(channel.path);
+    return new Promise<ProbeOutcome>((resolve) => {
+      const done = (outcome: ProbeOutcome): void => {
+        this.#probing.delete(channel.path);
+        resolve(outcome);
+      };
+      // `true` forces a new /meta/subscribe without adding a second listener to the channel.
+      this.#client.subscribe(channel.path, true).then(
+        () => done('answered'),
+        () => done('refused'),
+      );
+    });
   }
 
   /** Frees the faye client, its timers and sockets, synchronously; pending subscribes reject. */
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
-    this.#client.removeListener('transport:up', this.#onUp);
     this.#client.removeListener('transport:down', this.#onDown);
     for (const entry of this.#entries.values()) entry.fail(new ClientStoppedError(`subscribing to ${entry.channel.path}`));
     this.#entries.clear();
     tearDownFayeClient(this.#client);
   }
 
-  #onRefused(path: string, error: string | null): void {
+  #onRefused(path: string, error: FayeError): void {
     const entry = this.#entries.get(path);
-    // A first subscribe's refusal reaches its errback; only faye's silent re-subscribes land here.
-    if (this.#destroyed || !entry?.acknowledged) return;
+    // A first subscribe's refusal reaches its errback, a probe's its own; only faye's silent
+    // re-subscribes land here.
+    if (this.#destroyed || !entry?.acknowledged || this.#probing.has(path)) return;
+    if (error.code === 401) {
+      // A 401 on faye's quiet re-subscribe is the session's or the token's, never the
+      // channel's (it was acknowledged before): the next connection's first subscribe settles which.
+      this.#lose('faye re-subscribed and was refused');
+      return;
+    }
     this.#drop(path);
-    this.#handlers.channelLost(entry.channel, subscriptionFailure(path, parseBayeuxError(error)));
+    this.#handlers.channelLost(entry.channel, subscriptionFailure(path, error));
+  }
+
+  /** Reported once, after faye has finished with the frame that revealed it. */
+  #lose(detail: string): void {
+    if (this.#destroyed || this.#sessionLost) return;
+    this.#sessionLost = true;
+    const error = new SessionLostError(detail);
+    queueMicrotask(() => {
+      if (!this.#destroyed) this.#guard(() => this.#handlers.sessionLost(error));
+    });
   }
 
   #drop(path: string): void {

@@ -55,6 +55,8 @@ declare module 'faye' {
     constructor(endpoint: string, options?: ClientOptions);
     addExtension(extension: Extension): void;
     subscribe(channel: string, callback: (data: unknown) => void): Subscription;
+    /** `true` forces a new `/meta/subscribe` for a channel already held, adding no listener. */
+    subscribe(channel: string, force: true): Subscription;
     unsubscribe(channel: string, subscription?: Subscription): void;
     publish(channel: string, data: unknown): Publication;
     disconnect(): void;

@@ -4,7 +4,7 @@ import { until } from './wait.js';
 
 /** Short timings so faults are noticed and recovered from in well under a second. */
 export const FAST: Partial<PushClientOptions> = {
-  livenessTimeoutMs: 600,
+  liveness: { quietMs: 300, probeTimeoutMs: 300 },
   reconnect: { baseDelayMs: 50, maxDelayMs: 400 },
   subscribeTimeoutMs: 1_000,
   requestTimeoutMs: 1_000,
