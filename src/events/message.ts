@@ -4,7 +4,24 @@ import type { SystemEvent } from './system-events.js';
 /** Who sent a message. GroupMe may add kinds: any other string passes through. */
 export type SenderType = 'user' | 'bot' | 'system' | 'service' | (string & {});
 
-interface MessageFields {
+/**
+ * Where a message was sent from. GroupMe puts an empty location (`{lat: "", lng: "",
+ * name: null}`) on nearly every message; that is read as no location (`null`), so a
+ * `MessageLocation` always says something.
+ */
+export interface MessageLocation {
+  readonly name: string | null;
+  /** Kept as the string GroupMe sends (numbers are turned into strings), to lose no precision. */
+  readonly lat: string | null;
+  readonly lng: string | null;
+  /** 2011-era payloads: whether the location was a Foursquare check-in. */
+  readonly foursquareCheckin: boolean;
+  /** 2011-era payloads: the Foursquare venue. */
+  readonly foursquareVenueId: string | null;
+}
+
+/** The fields group messages and DMs share. */
+export interface MessageFields {
   readonly id: string;
   readonly sourceGuid: string | null;
   /** The author's user id; `"system"` for system messages. */
@@ -20,6 +37,10 @@ interface MessageFields {
   readonly createdAt: Date | null;
   readonly attachments: readonly Attachment[];
   readonly favoritedBy: readonly string[];
+  /** When the message was last reacted to (`favorited_at`, on the message of `like.create` and `favorite`). */
+  readonly favoritedAt: Date | null;
+  /** The reactions on the message, when the payload lists them (REST messages do). */
+  readonly reactions: readonly Reaction[];
   /** True for messages GroupMe itself posts (joins, renames, pins, polls...). */
   readonly system: boolean;
   /** What happened, for system messages that carry it. */
@@ -31,6 +52,12 @@ interface MessageFields {
   readonly updatedAt: Date | null;
   readonly deletedAt: Date | null;
   readonly deletionActor: string | null;
+  /** Where it was sent from, when the sender shared it. */
+  readonly location: MessageLocation | null;
+  /** The picture of a 2011-era message (later messages carry image attachments instead). */
+  readonly pictureUrl: string | null;
+  /** The app it was sent from, as GroupMe names it (`gm`...), when the payload says. */
+  readonly platform: string | null;
 }
 
 /** A message in a group. */

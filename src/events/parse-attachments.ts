@@ -1,5 +1,5 @@
 import type { Attachment } from './attachments.js';
-import { id, ids, nonEmpty, obj, str, type Json } from './read.js';
+import { coordinate, id, ids, nonEmpty, obj, str, type Json } from './read.js';
 
 /** `attachments[]` of a message; anything but an array is read as none. */
 export function parseAttachments(value: unknown): Attachment[] {
@@ -63,11 +63,6 @@ function knownAttachment(type: string, a: Json): Attachment | undefined {
     default:
       return undefined;
   }
-}
-
-/** Coordinates come as strings or numbers; kept as strings to lose no precision. */
-function coordinate(value: unknown): string | null {
-  return typeof value === 'number' && Number.isFinite(value) ? String(value) : nonEmpty(value);
 }
 
 function pairs(value: unknown): Array<readonly [number, number]> {

@@ -1,4 +1,4 @@
-import { id, nonEmpty, obj, seconds, str } from './read.js';
+import { bool, id, nonEmpty, num, obj, seconds, str } from './read.js';
 import type { GroupSummary } from './types.js';
 
 /**
@@ -20,5 +20,12 @@ export function parseGroupSummary(value: unknown): GroupSummary | null {
     shareUrl: nonEmpty(g.share_url),
     createdAt: seconds(g.created_at),
     updatedAt: seconds(g.updated_at),
+    phoneNumber: nonEmpty(g.phone_number),
+    maxMemberships: num(g.max_memberships),
+    disableSharing: bool(g.disable_sharing),
+    shared: bool(g.shared),
+    previewUrl: nonEmpty(g.preview_url),
+    themeName: nonEmpty(g.theme_name),
+    threadId: id(g.thread_id),
   };
 }

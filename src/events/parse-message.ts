@@ -1,8 +1,9 @@
 import { chatIdFor, toRestChatId } from './channel.js';
-import type { DirectMessage, GroupMessage, Message, SenderType } from './message.js';
+import type { DirectMessage, GroupMessage, Message, MessageFields, MessageLocation, SenderType } from './message.js';
 import { parseAttachments } from './parse-attachments.js';
+import { parseReactions } from './parse-reactions.js';
 import { parseSystemEvent } from './parse-system-event.js';
-import { id, ids, isoOrSeconds, nonEmpty, obj, seconds, str, type Json } from './read.js';
+import { coordinate, id, ids, isoOrSeconds, nonEmpty, obj, seconds, str, type Json } from './read.js';
 
 // Push `subject`s and REST `messages[]` / `direct_messages[]` rows share one shape, so the
 // REST layer parses with these same functions: a message caught up over HTTP and the same
@@ -49,7 +50,6 @@ export function parseMessage(value: unknown): Message | undefined {
 }
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
-type MessageFields = Omit<GroupMessage, 'conversation' | 'groupId'>;
 
 // One object literal, finished by the callers with two or three stores: `{...fields, x}`
 // would be simpler to read but is a slow path in V8 (hundreds of ns) on every message.
@@ -70,6 +70,8 @@ function messageFields(m: Json, messageId: string): MessageFields {
     createdAt: seconds(m.created_at),
     attachments: parseAttachments(m.attachments),
     favoritedBy: ids(m.favorited_by),
+    favoritedAt: seconds(m.favorited_at),
+    reactions: parseReactions(m.reactions),
     system: m.system === true || senderType === 'system',
     event: event === undefined || event === null ? null : parseSystemEvent(event),
     parentId: id(m.parent_id),
@@ -78,7 +80,27 @@ function messageFields(m: Json, messageId: string): MessageFields {
     updatedAt: seconds(m.updated_at),
     deletedAt: isoOrSeconds(m.deleted_at),
     deletionActor: str(m.deletion_actor),
+    location: parseLocation(m.location),
+    pictureUrl: nonEmpty(m.picture_url),
+    platform: nonEmpty(m.platform),
   };
+}
+
+/**
+ * `location` of a message. GroupMe sends `{lat: "", lng: "", name: null}` on nearly every
+ * message (and 2011-era servers all nulls plus `foursquare_checkin: false`): a location
+ * that says nothing is null.
+ */
+function parseLocation(value: unknown): MessageLocation | null {
+  const l = obj(value);
+  if (!l) return null;
+  const name = nonEmpty(l.name);
+  const lat = coordinate(l.lat);
+  const lng = coordinate(l.lng);
+  const foursquareCheckin = l.foursquare_checkin === true;
+  const foursquareVenueId = id(l.foursquare_venue_id);
+  if (name === null && lat === null && lng === null && !foursquareCheckin && foursquareVenueId === null) return null;
+  return { name, lat, lng, foursquareCheckin, foursquareVenueId };
 }
 
 // DMs and 2011-era group messages carry no `sender_type`; system messages still give

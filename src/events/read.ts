@@ -31,6 +31,15 @@ export function id(value: unknown): string | null {
   return null;
 }
 
+/** Coordinates come as strings or numbers: kept as strings, to lose no precision; `""` is none. */
+export function coordinate(value: unknown): string | null {
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : nonEmpty(value);
+}
+
+export function bool(value: unknown): boolean | null {
+  return typeof value === 'boolean' ? value : null;
+}
+
 export function num(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }

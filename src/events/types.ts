@@ -83,6 +83,16 @@ export interface GroupSummary {
   readonly shareUrl: string | null;
   readonly createdAt: Date | null;
   readonly updatedAt: Date | null;
+  /** The group's SMS number. */
+  readonly phoneNumber: string | null;
+  readonly maxMemberships: number | null;
+  /** Whether members may not share the group's join link. */
+  readonly disableSharing: boolean | null;
+  /** Whether the group's join link is on. */
+  readonly shared: boolean | null;
+  readonly previewUrl: string | null;
+  readonly themeName: string | null;
+  readonly threadId: string | null;
 }
 
 /** You were added to a group. */

@@ -98,4 +98,30 @@ describe('parseMessage and friends (shared with the REST layer)', () => {
     assert.equal(m?.parentId, '108126494');
     assert.equal(m?.deletionActor, 'admin');
   });
+
+  it('keeps what REST rows and old payloads add: reactions, platform, location, picture_url, favorited_at', () => {
+    const m = parseMessage({
+      ...restDm,
+      platform: 'gm',
+      picture_url: 'https://i.groupme.com/old.jpeg',
+      favorited_at: 1751412810,
+      reactions: [{ type: 'unicode', code: '❤️', user_ids: ['93645911'] }, { code: 5 }],
+      location: { lat: '40.7128', lng: -74.006, name: 'New York', foursquare_checkin: true, foursquare_venue_id: '4b5' },
+    });
+    assert.equal(m?.platform, 'gm');
+    assert.equal(m?.pictureUrl, 'https://i.groupme.com/old.jpeg');
+    assert.deepEqual(m?.favoritedAt, new Date(1751412810000));
+    assert.deepEqual(m?.reactions, [{ type: 'unicode', code: '❤️', userIds: ['93645911'] }]);
+    assert.deepEqual(m?.location, { name: 'New York', lat: '40.7128', lng: '-74.006', foursquareCheckin: true, foursquareVenueId: '4b5' });
+  });
+
+  it('reads a location that says nothing as none, and one that says anything as a location', () => {
+    const at = (location: unknown) => parseMessage({ ...restDm, location })?.location;
+    assert.equal(at({ lat: '', lng: '', name: null }), null);
+    assert.equal(at({ name: null, lng: null, foursquare_checkin: false, foursquare_venue_id: null, lat: null }), null);
+    assert.equal(at('here'), null);
+    assert.equal(at(undefined), null);
+    assert.deepEqual(at({ lat: '', lng: '', name: 'Home' }), { name: 'Home', lat: null, lng: null, foursquareCheckin: false, foursquareVenueId: null });
+    assert.deepEqual(at({ lat: 0, lng: 0 }), { name: null, lat: '0', lng: '0', foursquareCheckin: false, foursquareVenueId: null });
+  });
 });

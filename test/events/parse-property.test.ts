@@ -71,9 +71,11 @@ const looseMessage = recordOf({
   id: anyId, group_id: anyId, chat_id: anyId, conversation_id: anyId, user_id: anyId, sender_id: anyId, recipient_id: anyId,
   sender_type: mostly(fc.constantFrom('user', 'bot', 'system', 'service')), name: anyText, avatar_url: anyText, text: anyText,
   source_guid: anyText, created_at: anyDate, updated_at: anyDate, pinned_at: anyDate, deleted_at: anyDate, pinned_by: anyId,
-  parent_id: anyId, deletion_actor: anyText,
+  parent_id: anyId, deletion_actor: anyText, message_id: anyId,
   attachments: mostly(fc.array(looseAttachment, { maxLength: 4 })),
-  favorited_by: anyIds,
+  favorited_by: anyIds, favorited_at: anyDate, picture_url: anyText, platform: anyText,
+  reactions: mostly(fc.array(mostly(recordOf({ type: anyText, code: anyText, user_ids: anyIds })), { maxLength: 3 })),
+  location: mostly(recordOf({ lat: mostly(fc.oneof(fc.string(), fc.double())), lng: anyText, name: anyText, foursquare_checkin: fc.jsonValue(), foursquare_venue_id: anyId })),
   event: looseSystemEvent,
   system: mostly(fc.boolean()),
 });
@@ -294,4 +296,5 @@ describe('parsePushMessage types every well-formed payload', () => {
       assert.deepEqual(noisy.message, plain.message);
     }), runs);
   });
+
 });

@@ -32,6 +32,8 @@ const blank = {
   avatarUrl: null,
   attachments: [],
   favoritedBy: [],
+  favoritedAt: null,
+  reactions: [],
   system: false,
   event: null,
   parentId: null,
@@ -40,6 +42,9 @@ const blank = {
   updatedAt: null,
   deletedAt: null,
   deletionActor: null,
+  location: null, // every sample's location is the empty {lat: "", lng: "", name: null}
+  pictureUrl: null,
+  platform: null,
 } as const;
 
 const PUSH_TYPES: readonly PushEventType[] = [
@@ -183,6 +188,7 @@ describe('parsePushMessage on real payloads, field by field', () => {
       text: 'Example message body',
       createdAt: new Date(1785346587000),
       favoritedBy: ['20000003'],
+      favoritedAt: new Date(1785346684000),
     });
   });
 
@@ -194,7 +200,7 @@ describe('parsePushMessage on real payloads, field by field', () => {
     assert.equal(e.userReaction, null);
     assert.deepEqual(e.reactions, [{ type: 'unicode', code: '❤️', userIds: ['131245991', '93645911'] }]);
     // favorite.1.json embeds the very message line.create.2.json announced.
-    assert.deepEqual(e.message, { ...blank, ...isaacSaysHi, favoritedBy: ['93645911', '131245991'] });
+    assert.deepEqual(e.message, { ...blank, ...isaacSaysHi, favoritedBy: ['93645911', '131245991'], favoritedAt: new Date(1751412810000) });
   });
 
   it('message.deleted with an ISO deleted_at', () => {
@@ -257,6 +263,13 @@ describe('parsePushMessage on real payloads, field by field', () => {
       shareUrl: 'https://groupme.com/join_group/108466446/jkjhwsch',
       createdAt: new Date(1751412192000),
       updatedAt: new Date(1751412305000),
+      phoneNumber: '+1 7606593055',
+      maxMemberships: 5000,
+      disableSharing: false,
+      shared: null,
+      previewUrl: null,
+      themeName: null,
+      threadId: null,
     });
   });
 
