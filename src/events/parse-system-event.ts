@@ -1,10 +1,12 @@
-import { type Json, id, ids, list, nonEmpty, num, obj, seconds, str } from './read.js';
-import type { CalendarEventRef, PollOption, PollRef, SystemEvent, UserRef } from './system-events.js';
+import { parseAttachments } from './parse-attachments.js';
+import { type Json, bool, id, ids, isoOrSeconds, list, nonEmpty, num, obj, seconds, str } from './read.js';
+import type { CalendarEventRef, LikeIcon, MessageEdit, PollOption, PollRef, SystemEvent, UserRef } from './system-events.js';
 
 /**
  * `subject.event` of a system message; null when it is not an object at all. Types this
  * version does not know, and known ones whose data lacks what the type promises (a rename
  * without the name), become `{type: 'unknown'}` holding the original `data` by reference.
+ * A known one holds it too, as `rawData`, beside the typed `data`.
  */
 export function parseSystemEvent(value: unknown): SystemEvent | null {
   const e = obj(value);
@@ -18,40 +20,40 @@ export function parseSystemEvent(value: unknown): SystemEvent | null {
 function knownSystemEvent(type: string, d: Json): SystemEvent | undefined {
   switch (type) {
     case 'membership.announce.added':
-      return { type, data: { addedUsers: userList(d.added_users), adderUser: user(d.adder_user) } };
+      return { type, rawData: d, data: { addedUsers: userList(d.added_users), adderUser: user(d.adder_user) } };
     case 'membership.announce.joined':
     case 'membership.announce.rejoined':
-      return { type, data: { user: user(d.user) } };
+      return { type, rawData: d, data: { user: user(d.user) } };
     case 'membership.notifications.removed':
-      return { type, data: { removerUser: user(d.remover_user), removedUser: user(d.removed_user) } };
+      return { type, rawData: d, data: { removerUser: user(d.remover_user), removedUser: user(d.removed_user) } };
     case 'membership.notifications.exited':
-      return { type, data: { removedUser: user(d.removed_user) } };
+      return { type, rawData: d, data: { removedUser: user(d.removed_user) } };
     case 'group.name_change': {
       const name = str(d.name);
-      return name === null ? undefined : { type, data: { user: user(d.user), name } };
+      return name === null ? undefined : { type, rawData: d, data: { user: user(d.user), name } };
     }
     case 'group.topic_change': {
       const topic = str(d.topic);
-      return topic === null ? undefined : { type, data: { user: user(d.user), topic } };
+      return topic === null ? undefined : { type, rawData: d, data: { user: user(d.user), topic } };
     }
     case 'group.avatar_change':
-      return { type, data: { user: user(d.user), avatarUrl: nonEmpty(d.avatar_url) } };
+      return { type, rawData: d, data: { user: user(d.user), avatarUrl: nonEmpty(d.avatar_url) } };
     case 'group.role_change_admin':
-      return { type, data: { user: user(d.user), member: user(d.member), role: str(d.role) ?? '' } };
+      return { type, rawData: d, data: { user: user(d.user), member: user(d.member), role: str(d.role) ?? '' } };
     case 'group.like_icon_removed':
     case 'group.requires_approval_disabled':
     case 'group.requires_approval_enabled':
     case 'group.unshared':
-    case 'group.shared':
     case 'group.visibility_set.hidden':
     case 'group.visibility_set.visible':
-      return { type, data: { user: user(d.user) } };
+      return { type, rawData: d, data: { user: user(d.user) } };
     case 'group.subgroup_name_change':
     case 'group.subgroup_description_change':
     case 'group.subgroup_avatar_change':
     case 'group.subgroup_type_change':
       return {
         type,
+        rawData: d,
         data: {
           user: user(d.user),
           subgroupTopic: str(d.subgroup_topic),
@@ -64,16 +66,16 @@ function knownSystemEvent(type: string, d: Json): SystemEvent | undefined {
         },
       };
     case 'group.call.ended':
-      return { type, data: { user: user(d.user), callDuration: num(d.call_duration) } };
+      return { type, rawData: d, data: { user: user(d.user), callDuration: num(d.call_duration) } };
     case 'bot.add': {
       const bot = str(d.bot);
-      return bot === null ? undefined : { type, data: { user: user(d.user), bot } };
+      return bot === null ? undefined : { type, rawData: d, data: { user: user(d.user), bot } };
     }
     case 'bot.rename': {
       const oldName = str(d.bot_name_old);
       const newName = str(d.bot_name_new);
       if (oldName === null || newName === null) return undefined;
-      return { type, data: { user: user(d.user), botNameOld: oldName, botNameNew: newName } };
+      return { type, rawData: d, data: { user: user(d.user), botNameOld: oldName, botNameNew: newName } };
     }
     case 'message.pinned':
     case 'message.unpinned': {
@@ -81,33 +83,102 @@ function knownSystemEvent(type: string, d: Json): SystemEvent | undefined {
       if (messageId === null) return undefined;
       // `pinned` is redundant with the type; trusted when present, inferred when not.
       const pinned = typeof d.pinned === 'boolean' ? d.pinned : type === 'message.pinned';
-      return { type, data: { messageId, pinned, pinnedBy: id(d.pinned_by), pinnedAt: seconds(d.pinned_at) } };
+      return { type, rawData: d, data: { messageId, pinned, pinnedBy: id(d.pinned_by), pinnedAt: seconds(d.pinned_at) } };
     }
     case 'poll.created': {
       const p = poll(d.poll);
-      return p ? { type, data: { user: user(d.user), poll: p, conversationId: id(obj(d.conversation)?.id) } } : undefined;
+      return p ? { type, rawData: d, data: { user: user(d.user), poll: p, conversationId: id(obj(d.conversation)?.id) } } : undefined;
     }
     case 'poll.finished': {
       const p = poll(d.poll);
-      return p ? { type, data: { poll: p, conversationId: id(obj(d.conversation)?.id), options: pollOptions(d.options) } } : undefined;
+      return p ? { type, rawData: d, data: { poll: p, conversationId: id(obj(d.conversation)?.id), options: pollOptions(d.options) } } : undefined;
     }
     case 'calendar.event.created':
     case 'calendar.event.cancelled':
     case 'calendar.event.user.going':
     case 'calendar.event.user.not_going': {
       const event = calendarEvent(d.event);
-      return event ? { type, data: { event, user: user(d.user), url: nonEmpty(d.url) } } : undefined;
+      return event ? { type, rawData: d, data: { event, user: user(d.user), url: nonEmpty(d.url) } } : undefined;
     }
     case 'calendar.event.updated': {
       const event = calendarEvent(d.event);
       const fields = Array.isArray(d.updated_fields) ? d.updated_fields.filter((f): f is string => typeof f === 'string') : [];
-      return event ? { type, data: { event, user: user(d.user), updatedFields: fields } } : undefined;
+      return event ? { type, rawData: d, data: { event, user: user(d.user), updatedFields: fields } } : undefined;
     }
     case 'copilot.group.privacy_notice':
-      return { type, data: { triggerMessageId: id(d.trigger_message) } };
+      return { type, rawData: d, data: { triggerMessageId: id(d.trigger_message) } };
+
+    // Edits and deletions as /user hears of them.
+    case 'message.deleted': {
+      const messageId = id(d.message_id);
+      if (messageId === null) return undefined;
+      return {
+        type,
+        rawData: d,
+        data: { messageId, deletedAt: isoOrSeconds(d.deleted_at), deletionActor: str(d.deletion_actor), deleterId: id(d.deleter_id) },
+      };
+    }
+    case 'message.update': {
+      const messageId = id(d.message_id);
+      if (messageId === null) return undefined;
+      return {
+        type,
+        rawData: d,
+        data: { messageId, senderId: id(d.sender_id), updatedAt: seconds(d.updated_at), message: messageEdit(d.message) },
+      };
+    }
+
+    // Seen in the wild, never captured whole: every field is optional.
+    case 'membership.nickname_changed':
+      return { type, rawData: d, data: { user: user(d.user), name: str(d.name) } };
+    case 'membership.avatar_changed':
+      return { type, rawData: d, data: { user: user(d.user), avatarUrl: nonEmpty(d.avatar_url) } };
+    case 'membership.notifications.autokicked':
+      return { type, rawData: d, data: { user: user(d.user) } };
+    case 'group.shared':
+      return { type, rawData: d, data: { user: user(d.user), shareUrl: nonEmpty(d.share_url), shareQrCodeUrl: nonEmpty(d.share_qr_code_url) } };
+    case 'group.like_icon_set':
+      return { type, rawData: d, data: { user: user(d.user), likeIcon: likeIcon(d.like_icon) } };
+    case 'group.theme_change':
+      return { type, rawData: d, data: { user: user(d.user), themeName: str(d.theme_name) } };
+    case 'group.type_change':
+      // `data.type` is the group's new type (`closed`...), not the event's.
+      return { type, rawData: d, data: { user: user(d.user), groupType: str(d.type), messageEditPeriod: num(d.message_edit_period) } };
+    case 'group.added_to_directory':
+      return { type, rawData: d, data: { user: user(d.user), directoryName: str(d.directory_name) } };
+    case 'bot.del':
+      return { type, rawData: d, data: { user: user(d.user), bot: str(d.bot) } };
+    case 'poll.reminder':
+      return { type, rawData: d, data: { poll: poll(d.poll), conversationId: id(obj(d.conversation)?.id) } };
+    case 'calendar.event.user.undecided':
+      return { type, rawData: d, data: { event: calendarEvent(d.event), user: user(d.user) } };
+    case 'calendar.event.starting':
+      return { type, rawData: d, data: { eventName: str(d.event_name), minutes: count(d.minutes), callStarted: bool(d.call_started) } };
+
     default:
-      return undefined;
+      // A family: `group.office_mode_enabled`, `group.office_mode_disabled`, and any kin.
+      return type.startsWith(OFFICE_MODE) && type.length > OFFICE_MODE.length
+        ? { type: type as `group.office_mode_${string}`, rawData: d, data: { user: user(d.user) } }
+        : undefined;
   }
+}
+
+const OFFICE_MODE = 'group.office_mode_';
+
+function messageEdit(value: unknown): MessageEdit | null {
+  const m = obj(value);
+  return m ? { text: str(m.text), attachments: parseAttachments(m.attachments) } : null;
+}
+
+function likeIcon(value: unknown): LikeIcon | null {
+  const l = obj(value);
+  return l ? { type: str(l.type), packId: num(l.pack_id), packIndex: num(l.pack_index) } : null;
+}
+
+/** A whole number of minutes, sent as a number or as a string of digits. */
+function count(value: unknown): number | null {
+  if (typeof value === 'string') return /^\d{1,15}$/.test(value) ? Number(value) : null;
+  return num(value);
 }
 
 /** A person: `{id, nickname}` where the id may be a number, a string or "system". */
@@ -124,7 +195,7 @@ function userList(value: unknown): UserRef[] {
 function poll(value: unknown): PollRef | null {
   const p = obj(value);
   const pollId = p ? id(p.id) : null;
-  return p && pollId !== null ? { id: pollId, subject: str(p.subject) ?? '' } : null;
+  return p && pollId !== null ? { id: pollId, subject: str(p.subject) ?? '', expiresAt: seconds(p.expiration) } : null;
 }
 
 function pollOptions(value: unknown): PollOption[] {

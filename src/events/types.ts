@@ -52,7 +52,11 @@ export interface FavoriteEvent extends PushEventBase, ReactionFields {
   readonly type: 'favorite';
 }
 
-/** A message was deleted. The payload may be partial: only `messageId` is certain. */
+/**
+ * A message was deleted (on `/group` and `/direct_message`). The payload may be partial:
+ * only `messageId` is certain. On `/user`, deletions arrive instead as system messages
+ * whose `event` is a {@link MessageDeletedSystemEvent}.
+ */
 export interface MessageDeletedEvent extends PushEventBase {
   readonly type: 'message.deleted';
   readonly messageId: string;

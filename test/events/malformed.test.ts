@@ -299,7 +299,8 @@ describe('parsePushMessage on hostile input', () => {
     const added = typed('line.create', line({
       event: { type: 'membership.announce.added', data: { added_users: [{ id: 1, nickname: 'a' }, 'junk', { nickname: 'no id' }], adder_user: { id: true } } },
     })).message.event;
-    assert.deepEqual(added, { type: 'membership.announce.added', data: { addedUsers: [{ id: '1', nickname: 'a' }], adderUser: null } });
+    assert.ok(added?.type === 'membership.announce.added');
+    assert.deepEqual(added.data, { addedUsers: [{ id: '1', nickname: 'a' }], adderUser: null });
   });
 
   it('never mutates its input', () => {

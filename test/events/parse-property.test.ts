@@ -54,6 +54,10 @@ const looseSystemEvent = mostly(recordOf({
     'membership.notifications.exited', 'group.name_change', 'group.topic_change', 'group.avatar_change', 'group.role_change_admin',
     'group.shared', 'group.subgroup_type_change', 'group.call.ended', 'bot.add', 'bot.rename', 'message.pinned', 'message.unpinned',
     'poll.created', 'poll.finished', 'calendar.event.created', 'calendar.event.updated', 'copilot.group.privacy_notice',
+    'message.deleted', 'message.update', 'membership.nickname_changed', 'membership.avatar_changed',
+    'membership.notifications.autokicked', 'group.like_icon_set', 'group.theme_change', 'group.office_mode_enabled',
+    'group.office_mode_', 'group.added_to_directory', 'group.type_change', 'group.shared', 'bot.del',
+    'calendar.event.starting', 'calendar.event.user.undecided', 'poll.reminder',
   ), fc.string()),
   data: mostly(recordOf({
     user: looseUser, member: looseUser, adder_user: looseUser, remover_user: looseUser, removed_user: looseUser,
@@ -65,6 +69,11 @@ const looseSystemEvent = mostly(recordOf({
     options: mostly(fc.array(mostly(recordOf({ id: anyId, title: anyText, votes: mostly(fc.nat()), voter_ids: anyIds })), { maxLength: 3 })),
     event: mostly(recordOf({ id: anyId, name: anyText })), url: anyText, updated_fields: mostly(fc.array(anyText, { maxLength: 3 })),
     trigger_message: anyId,
+    deleted_at: anyDate, deletion_actor: anyText, deleter_id: anyId, sender_id: anyId, updated_at: anyDate,
+    message: mostly(recordOf({ text: anyText, attachments: mostly(fc.array(looseAttachment, { maxLength: 3 })) })),
+    like_icon: mostly(recordOf({ type: anyText, pack_id: mostly(fc.integer()), pack_index: mostly(fc.integer()) })),
+    theme_name: anyText, directory_name: anyText, event_name: anyText, minutes: mostly(fc.oneof(fc.nat(), fc.stringMatching(/^\d{1,3}$/))),
+    call_started: mostly(fc.boolean()), share_url: anyText, share_qr_code_url: anyText,
   })),
 }));
 const looseMessage = recordOf({
@@ -297,4 +306,23 @@ describe('parsePushMessage types every well-formed payload', () => {
     }), runs);
   });
 
+  it('system events: the typed ones keep their very data as rawData; the unsampled ones type any data object', () => {
+    // Types with no captured sample: every field is optional, so any data object types.
+    const lenient = [
+      'membership.nickname_changed', 'membership.avatar_changed', 'membership.notifications.autokicked', 'group.like_icon_set',
+      'group.theme_change', 'group.office_mode_enabled', 'group.office_mode_disabled', 'group.added_to_directory',
+      'group.type_change', 'group.shared', 'bot.del', 'calendar.event.starting', 'calendar.event.user.undecided', 'poll.reminder',
+    ];
+    const strict = ['message.deleted', 'message.update', 'message.pinned', 'bot.add', 'group.name_change', 'poll.finished'];
+    const data = fc.dictionary(fc.constantFrom('user', 'name', 'message_id', 'message', 'like_icon', 'minutes', 'poll', 'bot', 'x'), fc.jsonValue(), { maxKeys: 5 });
+    fc.assert(fc.property(fc.constantFrom(...lenient, ...strict), data, (type, d) => {
+      const e = parsePushMessage(groupChannel('1'), { type: 'line.create', subject: { id: '1', group_id: '1', user_id: 'system', event: { type, data: d } } });
+      assert.ok(e.type === 'line.create');
+      const event = e.message.event;
+      assert.ok(event);
+      if (lenient.includes(type)) assert.equal(event.type, type);
+      if (event.type === 'unknown') assert.equal(event.data, d);
+      else assert.equal(event.rawData, d);
+    }), runs);
+  });
 });

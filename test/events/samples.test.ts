@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { directMessageChannel, groupChannel, userChannel } from '../../src/events/channel.js';
 import type { GroupMessage } from '../../src/events/message.js';
 import { parsePushMessage } from '../../src/events/parse.js';
-import type { SystemEvent } from '../../src/events/system-events.js';
+import type { SystemEvent, UnknownSystemEvent } from '../../src/events/system-events.js';
 import type { PushEvent, PushEventType } from '../../src/events/types.js';
 
 const samplesDir = new URL('../../../shared/protocol/samples/', import.meta.url);
@@ -145,8 +145,10 @@ describe('parsePushMessage on real payloads, field by field', () => {
   });
 
   it('a system DM carrying message.pinned', () => {
-    const e = parsed('direct_message.create', parsePushMessage(userChannel('93645911'), sample('direct_message.create.system.message.pinned.1.json')));
+    const data = sample('direct_message.create.system.message.pinned.1.json');
+    const e = parsed('direct_message.create', parsePushMessage(userChannel('93645911'), data));
     assert.equal(e.alert, 'GroupMe: Sprocket pinned a message.');
+    const eventData = ((data.subject as Record<string, unknown>).event as Record<string, unknown>).data;
     assert.deepEqual(e.message, {
       ...blank,
       conversation: 'direct_message',
@@ -165,8 +167,10 @@ describe('parsePushMessage on real payloads, field by field', () => {
       event: {
         type: 'message.pinned',
         data: { messageId: '175140957719383985', pinned: true, pinnedBy: '131245991', pinnedAt: new Date(1751409766000) },
+        rawData: eventData,
       },
     });
+    assert.ok(e.message.event?.type === 'message.pinned' && e.message.event.rawData === eventData, 'the very object');
   });
 
   it('like.create (envelope) with user_reaction', () => {
@@ -322,8 +326,12 @@ const notIsaac = { id: '93645911', nickname: 'Totally NOT Isaac Stanger, SECOND 
 const poolParty = { id: '71907892652544fa891d65aba59ca4ec', name: 'Pool Party' };
 const subgroup = { subgroupDescription: null, subgroupAvatarUrl: null, subgroupType: null, messageEditPeriod: null };
 
+/** A known system event's typed part: `rawData` is checked apart, as the very `event.data`. */
+type Typed<E> = E extends unknown ? Omit<E, 'rawData'> : never;
+type TypedSystemEvent = Typed<Exclude<SystemEvent, UnknownSystemEvent>>;
+
 /** What each `event.*.json` must become; a new sample without an entry here fails the test. */
-const SYSTEM_EVENTS: Record<string, SystemEvent> = {
+const SYSTEM_EVENTS: Record<string, TypedSystemEvent> = {
   'event.bot.add.1.json': { type: 'bot.add', data: { user: isaac, bot: 'jerry' } },
   'event.bot.rename.1.json': { type: 'bot.rename', data: { user: isaac, botNameOld: 'jerry', botNameNew: 'tom' } },
   'event.calendar.event.created.1.json': {
@@ -398,7 +406,7 @@ const SYSTEM_EVENTS: Record<string, SystemEvent> = {
   'event.poll.finished.1.json': {
     type: 'poll.finished',
     data: {
-      poll: { id: '1693859560560113', subject: 'Up or Down?' },
+      poll: { id: '1693859560560113', subject: 'Up or Down?', expiresAt: null },
       conversationId: '70077952',
       options: [
         { id: '1', title: 'Up', votes: 0, voterIds: [] },
@@ -431,7 +439,10 @@ describe('system events (event.*.json) inside system messages', () => {
       const e = parsed('line.create', parsePushMessage(groupChannel('108466446'), line));
       assert.equal(e.message.system, true);
       assert.equal(e.message.senderType, 'system');
-      assert.deepEqual(e.message.event, SYSTEM_EVENTS[file]);
+      assert.ok(e.message.event && e.message.event.type !== 'unknown', `${file} is typed`);
+      const { rawData, ...typed } = e.message.event;
+      assert.deepEqual(typed, SYSTEM_EVENTS[file]);
+      assert.equal(rawData, (event as { data: unknown }).data, 'rawData is the very event.data');
 
       // DMs have no `system` field and, in older payloads, no sender_type: the "system"
       // sender alone must make it a system message.
@@ -442,7 +453,7 @@ describe('system events (event.*.json) inside system messages', () => {
       const d = parsed('direct_message.create', parsePushMessage(userChannel('93645911'), dm));
       assert.equal(d.message.system, true);
       assert.equal(d.message.senderType, 'system');
-      assert.deepEqual(d.message.event, SYSTEM_EVENTS[file]);
+      assert.deepEqual(d.message.event, e.message.event);
     });
   }
 });

@@ -10,11 +10,16 @@ import {
   type CursorStore,
   userChannel,
   type FavoriteEvent,
+  type GroupOfficeModeEvent,
+  type JsonObject,
   type LineCreateEvent,
   type Message,
+  type MessageDeletedSystemEvent,
+  type MessageEdit,
   type PushEvent,
   type Reaction,
   type SystemEvent,
+  type UnknownSystemEvent,
 } from '../../src/index.js';
 
 declare const client: PushClient;
@@ -77,12 +82,29 @@ export function systemText(e: SystemEvent): string {
       return e.data.name;
     case 'membership.announce.added':
       return e.data.addedUsers.map((u) => u.nickname).join(', ');
+    case 'message.deleted':
+      expectTypeOf(e).toEqualTypeOf<MessageDeletedSystemEvent>();
+      expectTypeOf(e.data.deletedAt).toEqualTypeOf<Date | null>();
+      return e.data.messageId;
+    case 'message.update':
+      expectTypeOf(e.data.message).toEqualTypeOf<MessageEdit | null>();
+      return e.data.message?.text ?? '';
+    case 'group.office_mode_enabled':
+      // The family's template type narrows to it, exact string kept.
+      expectTypeOf(e).toEqualTypeOf<GroupOfficeModeEvent>();
+      return e.data.user?.nickname ?? '';
     case 'unknown':
+      expectTypeOf(e.data).toBeUnknown();
       return e.originalType ?? '';
     default:
+      // Every known system event keeps its data whole, typed as an object.
+      expectTypeOf(e.rawData).toEqualTypeOf<JsonObject>();
       return e.type;
   }
 }
+expectTypeOf<Exclude<SystemEvent, UnknownSystemEvent>['rawData']>().toEqualTypeOf<JsonObject>();
+// @ts-expect-error rawData is read-only: it is GroupMe's own object
+export const mutate = (e: MessageDeletedSystemEvent): void => { e.rawData.x = 1; };
 
 // In a browser, the DOM's own storages are cursor stores' backends as they are.
 expectTypeOf(new WebStorageCursorStore(localStorage)).toMatchTypeOf<CursorStore>();
