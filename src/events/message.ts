@@ -20,7 +20,7 @@ export interface MessageLocation {
   readonly foursquareVenueId: string | null;
 }
 
-/** The fields group messages and DMs share. */
+/** The fields group messages, DMs and {@link PartialMessage}s share. */
 export interface MessageFields {
   readonly id: string;
   readonly sourceGuid: string | null;
@@ -76,6 +76,27 @@ export interface DirectMessage extends MessageFields {
 
 /** A group message or a DM; `conversation` tells which. */
 export type Message = GroupMessage | DirectMessage;
+
+/**
+ * A `message.deleted` subject too cut down to be a {@link Message}: it names no author
+ * (`user_id` or `sender_id`) or no conversation (`group_id`, `chat_id`, or a sender and
+ * recipient). It keeps every field the subject had, under the names a Message uses; what
+ * the subject lacked is null (lists are empty). `conversation: null` tells it apart from a
+ * full message, so `message.conversation === 'group'` still narrows to {@link GroupMessage}.
+ */
+export interface PartialMessage extends Omit<MessageFields, 'userId' | 'senderId' | 'senderType' | 'name'> {
+  readonly conversation: null;
+  /** The group, when the subject named one. */
+  readonly groupId: string | null;
+  /** The DM thread (`a+b`), when the subject named one or both participants. */
+  readonly chatId: string | null;
+  readonly recipientId: string | null;
+  readonly userId: string | null;
+  readonly senderId: string | null;
+  /** As the subject declared it, or `system` for a system sender; null when it says nothing. */
+  readonly senderType: SenderType | null;
+  readonly name: string | null;
+}
 
 /** One reaction and everyone who chose it. */
 export interface Reaction {

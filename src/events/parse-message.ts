@@ -1,5 +1,5 @@
 import { chatIdFor, toRestChatId } from './channel.js';
-import type { DirectMessage, GroupMessage, Message, MessageFields, MessageLocation, SenderType } from './message.js';
+import type { DirectMessage, GroupMessage, Message, MessageFields, MessageLocation, PartialMessage, SenderType } from './message.js';
 import { parseAttachments } from './parse-attachments.js';
 import { parseReactions } from './parse-reactions.js';
 import { parseSystemEvent } from './parse-system-event.js';
@@ -47,6 +47,56 @@ export function parseMessage(value: unknown): Message | undefined {
   const m = obj(value);
   if (!m) return undefined;
   return m.group_id !== undefined && m.group_id !== null ? parseGroupMessage(m) : parseDirectMessage(m);
+}
+
+/**
+ * What a `message.deleted` subject holds when it is too cut down for {@link parseMessage}
+ * (no author, or no conversation): every field it has, the others null. Undefined without
+ * an id (`id`, or `message_id` in some tombstones).
+ */
+export function parsePartialMessage(value: unknown): PartialMessage | undefined {
+  const m = obj(value);
+  if (!m) return undefined;
+  const messageId = id(m.id) ?? id(m.message_id);
+  if (messageId === null) return undefined;
+  const userId = id(m.user_id) ?? id(m.sender_id);
+  const senderId = id(m.sender_id) ?? userId;
+  const declared = m.sender_type;
+  const isSystem = m.system === true || senderId === 'system' || userId === 'system';
+  const senderType = typeof declared === 'string' && declared !== '' ? declared : isSystem ? 'system' : null;
+  const groupId = id(m.group_id);
+  const event = m.event;
+  return {
+    conversation: null,
+    id: messageId,
+    groupId,
+    // As for parseMessage, a group_id makes it a group's message: no DM thread is derived.
+    chatId: groupId === null ? parseThreadId(m) : null,
+    recipientId: id(m.recipient_id),
+    sourceGuid: str(m.source_guid),
+    userId,
+    senderId,
+    senderType,
+    name: str(m.name),
+    avatarUrl: nonEmpty(m.avatar_url),
+    text: str(m.text),
+    createdAt: seconds(m.created_at),
+    attachments: parseAttachments(m.attachments),
+    favoritedBy: ids(m.favorited_by),
+    favoritedAt: seconds(m.favorited_at),
+    reactions: parseReactions(m.reactions),
+    system: isSystem || senderType === 'system',
+    event: event === undefined || event === null ? null : parseSystemEvent(event),
+    parentId: id(m.parent_id),
+    pinnedAt: seconds(m.pinned_at),
+    pinnedBy: id(m.pinned_by),
+    updatedAt: seconds(m.updated_at),
+    deletedAt: isoOrSeconds(m.deleted_at),
+    deletionActor: str(m.deletion_actor),
+    location: parseLocation(m.location),
+    pictureUrl: nonEmpty(m.picture_url),
+    platform: nonEmpty(m.platform),
+  };
 }
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };

@@ -1,7 +1,7 @@
 import type { PushChannel } from './channel.js';
-import type { Message } from './message.js';
+import type { Message, PartialMessage } from './message.js';
 import { parseGroupSummary } from './parse-group.js';
-import { parseDirectMessage, parseGroupMessage, parseMessage, parseThreadId } from './parse-message.js';
+import { parseDirectMessage, parseGroupMessage, parseMessage, parsePartialMessage, parseThreadId } from './parse-message.js';
 import { parseReaction, parseReactions } from './parse-reactions.js';
 import { id, isoOrSeconds, millis, obj, seconds, str, type Json } from './read.js';
 import type { EventOrigin, PushEvent, UnknownEvent } from './types.js';
@@ -76,11 +76,12 @@ function parse(channel: PushChannel, data: unknown, origin: EventOrigin): PushEv
       const messageId = id(s.id) ?? id(s.message_id);
       if (messageId === null) return fail('message.deleted without a subject id');
       const message = tombstone(s);
+      if (!message) return fail('message.deleted without a subject id');
       return {
         type,
         messageId,
-        groupId: message ? (message.conversation === 'group' ? message.groupId : null) : id(s.group_id),
-        chatId: message ? (message.conversation === 'direct_message' ? message.chatId : null) : parseThreadId(s),
+        groupId: message.conversation === 'direct_message' ? null : message.groupId,
+        chatId: message.conversation === 'group' ? null : message.chatId,
         deletedAt: isoOrSeconds(s.deleted_at),
         deletionActor: str(s.deletion_actor),
         message,
@@ -147,12 +148,13 @@ function unknown(
   return { type: 'unknown', originalType, reason, channel, receivedAt, alert, origin, raw };
 }
 
-// The subject of a tombstone may be cut down to little more than an id: it is offered as a
-// message only when it also names its author, or `message.userId` would be an empty string
-// pretending to be a person.
-function tombstone(s: Json): Message | null {
-  if (id(s.user_id) === null && id(s.sender_id) === null) return null;
-  return parseMessage(s) ?? null;
+// The subject of a tombstone may be cut down to little more than an id: it is a full
+// message only when it also names its author (or `message.userId` would be an empty string
+// pretending to be a person) and its conversation. Otherwise it is a partial message, which
+// still keeps every field the subject had, its text first of all.
+function tombstone(s: Json): Message | PartialMessage | undefined {
+  const whole = id(s.user_id) === null && id(s.sender_id) === null ? undefined : parseMessage(s);
+  return whole ?? parsePartialMessage(s);
 }
 
 // Only reached on failure, so it may take its time to say precisely what was missing.

@@ -1,5 +1,5 @@
 import type { PushChannel } from './channel.js';
-import type { DirectMessage, GroupMessage, Message, Reaction } from './message.js';
+import type { DirectMessage, GroupMessage, Message, PartialMessage, Reaction } from './message.js';
 
 /**
  * Where an event came from: the live push stream, or a REST fetch of messages missed
@@ -66,8 +66,12 @@ export interface MessageDeletedEvent extends PushEventBase {
   readonly deletedAt: Date | null;
   /** Who deleted it, as GroupMe says: `sender`, `admin`... */
   readonly deletionActor: string | null;
-  /** The tombstone as a message, when the payload was complete enough. */
-  readonly message: Message | null;
+  /**
+   * The tombstone, with everything the subject held (its text included). A full
+   * {@link Message} when the subject names its author and conversation; otherwise a
+   * {@link PartialMessage}, whose `conversation` is null.
+   */
+  readonly message: Message | PartialMessage;
 }
 
 /** A message was edited; `message` is its new state. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { userChannel } from '../../src/events/channel.js';
+import { groupChannel, userChannel } from '../../src/events/channel.js';
+import type { PartialMessage } from '../../src/events/message.js';
 import { parsePushMessage } from '../../src/events/parse.js';
 import type { PushEvent, PushEventType } from '../../src/events/types.js';
 import { reachable, systemRenames } from './reachable.js';
@@ -141,5 +142,83 @@ describe('edits and deletions as /user hears of them (system messages)', () => {
       const e = typed('line.create', systemLine({ type, data }));
       assert.deepEqual(e.message.event, { type: 'unknown', originalType: type, data });
     }
+  });
+});
+
+describe('a partial message.deleted tombstone keeps everything it had', () => {
+  it('without an author: its text and every field, as a PartialMessage', () => {
+    const subject = {
+      id: '175141312593142427', group_id: '108466446', text: 'This message was deleted', deleted_at: '2025-07-01T23:40:22.8912Z',
+      deletion_actor: 'admin', created_at: 1751413125, name: 'Sprocket', source_guid: 'A438', attachments: [{ type: 'image', url: 'https://i/x' }],
+      location: { lat: '', lng: '', name: null }, favorited_by: ['1'], platform: 'gm',
+    };
+    const data = { type: 'message.deleted', subject };
+    const e = parsePushMessage(groupChannel('108466446'), data);
+    assert.ok(e.type === 'message.deleted');
+    const expected: PartialMessage = {
+      conversation: null,
+      id: '175141312593142427',
+      groupId: '108466446',
+      chatId: null,
+      recipientId: null,
+      sourceGuid: 'A438',
+      userId: null,
+      senderId: null,
+      senderType: null,
+      name: 'Sprocket',
+      avatarUrl: null,
+      text: 'This message was deleted',
+      createdAt: new Date(1751413125000),
+      attachments: [{ type: 'image', url: 'https://i/x' }],
+      favoritedBy: ['1'],
+      favoritedAt: null,
+      reactions: [],
+      system: false,
+      event: null,
+      parentId: null,
+      pinnedAt: null,
+      pinnedBy: null,
+      updatedAt: null,
+      deletedAt: new Date('2025-07-01T23:40:22.891Z'),
+      deletionActor: 'admin',
+      location: null,
+      pictureUrl: null,
+      platform: 'gm',
+    };
+    assert.deepEqual(e.message, expected);
+    assert.equal(e.groupId, '108466446');
+    assert.equal(e.chatId, null);
+    assert.deepEqual(reachable(data, e, { subject: 'message' }), []);
+  });
+
+  it('with only message_id, sender and recipient: a DM partial, thread derived', () => {
+    const data = {
+      type: 'message.deleted',
+      subject: { message_id: '5', sender_id: '131245991', recipient_id: '93645911', text: 'gone', deleted_at: 1751413222 },
+    };
+    const e = parsePushMessage(userChannel('93645911'), data);
+    assert.ok(e.type === 'message.deleted' && e.message.conversation === null);
+    assert.equal(e.messageId, '5');
+    assert.equal(e.message.id, '5');
+    assert.equal(e.message.text, 'gone');
+    assert.equal(e.message.senderId, '131245991');
+    assert.equal(e.message.userId, '131245991');
+    assert.equal(e.message.recipientId, '93645911');
+    assert.equal(e.chatId, '93645911+131245991');
+    assert.equal(e.message.chatId, '93645911+131245991');
+    assert.deepEqual(reachable(data, e, { subject: 'message', 'subject.message_id': 'id' }), []);
+  });
+
+  it('a system sender makes a system partial', () => {
+    const e = parsePushMessage(groupChannel('1'), { type: 'message.deleted', subject: { id: '5', sender_id: 'system' } });
+    assert.ok(e.type === 'message.deleted' && e.message.conversation === null);
+    assert.deepEqual([e.message.senderType, e.message.system], ['system', true]);
+  });
+
+  it('a complete subject is still a full Message', () => {
+    const e = parsePushMessage(groupChannel('1'), { type: 'message.deleted', subject: { id: '5', group_id: '1', user_id: '2', text: 't' } });
+    assert.ok(e.type === 'message.deleted' && e.message.conversation === 'group');
+    assert.equal(e.message.groupId, '1');
+    assert.equal(e.message.text, 't');
   });
 });

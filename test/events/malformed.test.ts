@@ -176,26 +176,37 @@ describe('parsePushMessage on hostile input', () => {
     assert.deepEqual(e.deletedAt, new Date(1751413222000));
     assert.equal(e.deletionActor, 'admin');
     assert.equal(e.groupId, null);
-    assert.equal(e.message, null);
+    assert.equal(e.message.conversation, null, 'a subject without an author or a thread is a partial message');
+    assert.equal(e.message.id, '5');
+    assert.deepEqual(e.message.deletedAt, new Date(1751413222000));
+    assert.equal(e.message.deletionActor, 'admin');
 
-    const noAuthor = typed('message.deleted', { type: 'message.deleted', subject: { id: '5', group_id: '9', deleted_at: 'junk' } });
+    const noAuthor = typed('message.deleted', { type: 'message.deleted', subject: { id: '5', group_id: '9', deleted_at: 'junk', text: 'gone' } });
     assert.equal(noAuthor.groupId, '9');
     assert.equal(noAuthor.deletedAt, null);
-    assert.equal(noAuthor.message, null, 'a subject without an author is not offered as a message');
+    assert.ok(noAuthor.message.conversation === null, 'a subject without an author is not offered as a full message');
+    assert.equal(noAuthor.message.userId, null, 'no empty string pretending to be a person');
+    assert.equal(noAuthor.message.groupId, '9');
+    assert.equal(noAuthor.message.text, 'gone');
 
     const dm = typed('message.deleted', {
       type: 'message.deleted',
       subject: { message_id: '5', sender_id: '131245991', recipient_id: '93645911', deleted_at: '2025-07-01T23:40:22.8912Z' },
     });
     assert.equal(dm.messageId, '5');
-    assert.equal(dm.chatId, '93645911+131245991', 'derived from the participants even without a message');
+    assert.equal(dm.chatId, '93645911+131245991', 'derived from the participants even without a full message');
+    assert.equal(dm.message.conversation, null);
 
     const fullDm = typed('message.deleted', {
       type: 'message.deleted',
       subject: { id: '5', sender_id: '131245991', recipient_id: '93645911', deleted_at: '2025-07-01T23:40:22.8912Z' },
     });
     assert.equal(fullDm.chatId, '93645911+131245991');
-    assert.equal(fullDm.message?.conversation, 'direct_message');
+    assert.equal(fullDm.message.conversation, 'direct_message');
+
+    const badGroup = typed('message.deleted', { type: 'message.deleted', subject: { id: '5', user_id: '2', group_id: {}, text: 't' } });
+    assert.ok(badGroup.message.conversation === null, 'an unreadable group_id makes a partial, not a DM');
+    assert.deepEqual([badGroup.message.groupId, badGroup.message.chatId, badGroup.message.userId, badGroup.message.text], [null, null, '2', 't']);
   });
 
   it('does not let junk fields spoil a usable message', () => {

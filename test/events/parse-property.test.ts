@@ -245,15 +245,27 @@ describe('parsePushMessage types every well-formed payload', () => {
       fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }).map((d) => ({ wire: d.toISOString() as string | number, ms: d.getTime() })),
       epochSeconds.map((s) => ({ wire: s as string | number, ms: s * 1000 })),
     );
-    const subject = fc.oneof(fc.record({ id: wireId }), groupMessage, dmMessage);
-    fc.assert(fc.property(subject, deletedAt, (s, at) => {
+    // A tombstone cut down to some fields, never its author.
+    const partial = fc.record(
+      { id: wireId, group_id: wireId, text: fc.oneof(fc.string(), fc.constant(null)), name: fc.string(), created_at: epochSeconds, deletion_actor: fc.string() },
+      { requiredKeys: ['id'] },
+    );
+    const subject = fc.oneof(partial, groupMessage, dmMessage);
+    fc.assert(fc.property(subject, deletedAt, (s: Wire, at) => {
       const e = parsePushMessage(groupChannel('1'), { type: 'message.deleted', subject: { ...s, deleted_at: at.wire } });
       assert.equal(e.type, 'message.deleted');
       if (e.type !== 'message.deleted') return;
       assert.equal(e.messageId, String(s.id));
       assert.equal(e.deletedAt?.getTime(), at.ms);
-      assert.equal(e.message === null, !('user_id' in s));
-      if (e.message) assert.equal(e.message.deletedAt?.getTime(), at.ms);
+      assert.equal(e.message.conversation === null, !('user_id' in s), 'partial exactly when the author is missing');
+      // Whole or partial, the message keeps what the subject said.
+      assert.equal(e.message.id, String(s.id));
+      assert.equal(e.message.deletedAt?.getTime(), at.ms);
+      if ('text' in s) assert.equal(e.message.text, s.text);
+      if ('name' in s) assert.equal(e.message.name, s.name);
+      if ('deletion_actor' in s) assert.equal(e.message.deletionActor, s.deletion_actor);
+      if ('created_at' in s) assert.deepEqual(e.message.createdAt, new Date((s.created_at as number) * 1000));
+      if ('group_id' in s) assert.equal(e.groupId, String(s.group_id));
     }), runs);
   });
 

@@ -9,13 +9,16 @@ import {
   WebStorageCursorStore,
   type CursorStore,
   userChannel,
+  type DirectMessage,
   type FavoriteEvent,
+  type GroupMessage,
   type GroupOfficeModeEvent,
   type JsonObject,
   type LineCreateEvent,
   type Message,
   type MessageDeletedSystemEvent,
   type MessageEdit,
+  type PartialMessage,
   type PushEvent,
   type Reaction,
   type SystemEvent,
@@ -41,6 +44,21 @@ client.on('line.create', (e) => {
 });
 // @ts-expect-error not an event name
 client.on('line.created', () => undefined);
+
+// A tombstone is always there: a full message, or a partial one told apart by `conversation`.
+client.on('message.deleted', (e) => {
+  expectTypeOf(e.message).toEqualTypeOf<Message | PartialMessage>();
+  if (e.message.conversation === 'group') expectTypeOf(e.message).toEqualTypeOf<GroupMessage>();
+  else if (e.message.conversation === 'direct_message') expectTypeOf(e.message).toEqualTypeOf<DirectMessage>();
+  else {
+    expectTypeOf(e.message).toEqualTypeOf<PartialMessage>();
+    expectTypeOf(e.message.text).toEqualTypeOf<string | null>();
+    expectTypeOf(e.message.userId).toEqualTypeOf<string | null>();
+  }
+});
+// A partial message has every field a message has, and no other.
+expectTypeOf<keyof PartialMessage>().toEqualTypeOf<keyof GroupMessage | keyof DirectMessage>();
+
 
 // parsePushMessage returns the whole union.
 const event = parsePushMessage(userChannel('1'), {});
