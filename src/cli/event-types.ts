@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'typing',
   'read_receipt.create',
   'ping',
+  'subscribe',
   'unknown',
 ] as const satisfies readonly EventType[];
 

@@ -44,6 +44,8 @@ function describe(event: PushEvent, names: NameBook): string {
       return `${names.user(event.userId)} read message ${event.messageId}`;
     case 'ping':
       return 'ping';
+    case 'subscribe':
+      return 'subscribe';
     case 'unknown':
       return `unknown event ${event.originalType ?? ''} (${event.reason})`;
   }

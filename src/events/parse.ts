@@ -45,6 +45,9 @@ function parse(channel: PushChannel, data: unknown, origin: EventOrigin): PushEv
     case 'ping':
       return { type, channel, receivedAt, alert, origin, raw };
 
+    case 'subscribe':
+      return { type, fields: d, channel, receivedAt, alert, origin, raw };
+
     case 'line.create': {
       const s = d.subject;
       const message = parseGroupMessage(s);

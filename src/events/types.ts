@@ -1,5 +1,6 @@
 import type { PushChannel } from './channel.js';
 import type { DirectMessage, GroupMessage, Message, PartialMessage, Reaction } from './message.js';
+import type { JsonObject } from './system-events.js';
 
 /**
  * Where an event came from: the live push stream, or a REST fetch of messages missed
@@ -132,6 +133,17 @@ export interface PingEvent extends PushEventBase {
 }
 
 /**
+ * A push-level `{"type": "subscribe"}`. What GroupMe means by it is undocumented (two
+ * clients skip it) and no capture shows more than its type, so besides the base fields it
+ * offers the payload's fields as they came.
+ */
+export interface SubscribeEvent extends PushEventBase {
+  readonly type: 'subscribe';
+  /** Every field of the payload, as sent: the same object as `raw`, typed as an object. */
+  readonly fields: JsonObject;
+}
+
+/**
  * Anything else: a type this version does not know, or a known one whose payload could
  * not be read. `raw` holds the payload intact; `reason` says why it was not typed.
  */
@@ -154,6 +166,7 @@ export type PushEvent =
   | TypingEvent
   | ReadReceiptCreateEvent
   | PingEvent
+  | SubscribeEvent
   | UnknownEvent;
 
 /** The `type` of every event: the names `client.on()` accepts for push events. */

@@ -9,7 +9,7 @@ import type { PushEventType } from '../../src/events/types.js';
 const channels = fc.constantFrom(userChannel('93645911'), groupChannel('108466446'), directMessageChannel('1+2'));
 const UNION: readonly PushEventType[] = [
   'line.create', 'direct_message.create', 'like.create', 'favorite', 'message.deleted', 'message.update',
-  'membership.create', 'typing', 'read_receipt.create', 'ping', 'unknown',
+  'membership.create', 'typing', 'read_receipt.create', 'ping', 'subscribe', 'unknown',
 ];
 const WIRE_TYPES = UNION.filter((t) => t !== 'unknown');
 

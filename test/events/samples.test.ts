@@ -49,7 +49,7 @@ const blank = {
 
 const PUSH_TYPES: readonly PushEventType[] = [
   'line.create', 'direct_message.create', 'like.create', 'favorite', 'message.deleted', 'message.update',
-  'membership.create', 'typing', 'read_receipt.create', 'ping',
+  'membership.create', 'typing', 'read_receipt.create', 'ping', 'subscribe',
 ];
 
 describe('every push sample', () => {

@@ -21,6 +21,7 @@ import {
   type PartialMessage,
   type PushEvent,
   type Reaction,
+  type SubscribeEvent,
   type SystemEvent,
   type UnknownSystemEvent,
 } from '../../src/index.js';
@@ -59,6 +60,10 @@ client.on('message.deleted', (e) => {
 // A partial message has every field a message has, and no other.
 expectTypeOf<keyof PartialMessage>().toEqualTypeOf<keyof GroupMessage | keyof DirectMessage>();
 
+client.on('subscribe', (e) => {
+  expectTypeOf(e).toEqualTypeOf<SubscribeEvent>();
+  expectTypeOf(e.fields).toEqualTypeOf<JsonObject>();
+});
 
 // parsePushMessage returns the whole union.
 const event = parsePushMessage(userChannel('1'), {});
@@ -86,6 +91,8 @@ export function describe(e: PushEvent): string {
       return e.messageId;
     case 'ping':
       return 'ping';
+    case 'subscribe':
+      return 'subscribe';
     case 'unknown':
       return e.reason;
     default:
