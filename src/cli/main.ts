@@ -82,8 +82,8 @@ withConnection(program.command('whoami').description("print the token's user: na
     exitCode = await whoami(flags, io);
   });
 
-withConnection(program.command('doctor').description('check REST, the token, the push handshake and the first ping, step by step'))
-  .option('--wait-seconds <n>', 'how long to wait for the first event or ping', seconds, 35)
+withConnection(program.command('doctor').description('check REST, the token, the push handshake and an answered ping, step by step'))
+  .option('--wait-seconds <n>', 'how long to wait for the push server to answer a ping', seconds, 30)
   .action(async (flags) => {
     exitCode = await doctor(flags, io, interrupt.signal);
   });

@@ -9,6 +9,7 @@ import { HandshakeError } from '../errors/handshake-error.js';
 import { LivenessError } from '../errors/liveness-error.js';
 import { SessionLostError } from '../errors/session-lost-error.js';
 import { SubscriptionError } from '../errors/subscription-error.js';
+import { TimeoutError } from '../errors/timeout-error.js';
 import { Backoff } from '../recovery/backoff.js';
 import { cursorKeyOf, fetchMissed, type CursorAccess } from '../recovery/catch-up.js';
 import { chatCursorKey, groupCursorKey } from '../recovery/cursor-store.js';
@@ -178,6 +179,34 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     const channels = (await listConversations(this.api, { signal: this.#abort?.signal })).map(channelOf);
     await Promise.all(channels.map((channel) => this.#subscribe(channel)));
     return channels;
+  }
+
+  /**
+   * Asks the push server a question it always answers, on the open connection (the same
+   * probe the client sends by itself after a quiet spell), and resolves with the round trip
+   * in milliseconds. Rejects with `SessionLostError` when the server refused it (the client
+   * then rebuilds the connection by itself) and `TimeoutError` when no answer came within
+   * `liveness.probeTimeoutMs`. Handy for a health check: GroupMe may send nothing at all on
+   * a healthy connection for ten minutes.
+   */
+  async ping(): Promise<number> {
+    await this.#ready('ping()');
+    const transport = this.#transport!;
+    const started = performance.now();
+    const timeoutMs = this.#options.liveness.probeTimeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const outcome = await Promise.race([
+      transport.probe(userChannel(this.#userId!)),
+      new Promise<'unanswered'>((resolve) => (timer = setTimeout(() => resolve('unanswered'), timeoutMs))),
+    ]).finally(() => clearTimeout(timer));
+    if (outcome === 'unanswered') throw new TimeoutError('a ping (a /meta/subscribe of /user)', timeoutMs);
+    if (outcome === 'refused') {
+      const error = new SessionLostError('a ping was refused');
+      if (this.#transport === transport) this.#reconnect('session lost', error);
+      throw error;
+    }
+    this.#liveness.touch();
+    return performance.now() - started;
   }
 
   /**

@@ -86,7 +86,7 @@ describe('groupme-push command', { timeout: 60_000 }, () => {
   let urls: string[];
 
   before(async () => {
-    server = await createGroupMeServer({ pingIntervalMs: 200 });
+    server = await createGroupMeServer({ pingIntervalMs: 200 }); // pings opted in: the tests filter them
     me = server.addUser({ name: 'Me Myself', token: TOKEN });
     ada = server.addUser({ name: 'Ada' });
     group = server.addGroup({ name: 'Climbing', members: [me.id, ada.id] });
@@ -222,7 +222,7 @@ describe('groupme-push command', { timeout: 60_000 }, () => {
     assert.deepEqual(lines.map((l) => l.split(/\s+/)[0]), ['ok', 'ok', 'ok', 'ok', 'ok', 'All']);
     assert.match(stdout, /token valid: Me Myself/);
     assert.match(stdout, new RegExp(`subscribe /user/${me.id}`));
-    assert.match(stdout, /first event or ping within 10 s: ping/);
+    assert.match(stdout, /push server answers on the open connection within 10 s: round trip \d+ ms/);
   });
 
   it('doctor stops at the token step with a bad token, exit 1', async () => {
