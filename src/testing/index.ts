@@ -1,6 +1,6 @@
 // `groupme-push/testing`: the GroupMe look-alike server. Public exports only.
 export { createGroupMeServer, GroupMeServer } from './server.js';
-export type { GroupMeServerOptions } from './server.js';
+export type { DirectMessagesOptions, GroupHistoryOptions, GroupMeServerOptions, MembershipStatesOptions } from './server.js';
 export type { DemoWorld } from './demo.js';
 export type { AddMemberResult, PostOptions } from './actions.js';
 export type { AddGroupOptions, AddUserOptions, SimChat, SimGroup, SimUser } from './state.js';

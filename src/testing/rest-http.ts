@@ -21,7 +21,12 @@ export function fail(status: number, ...errors: string[]): Answer {
 
 /** GroupMe answers a history request with nothing to return by a 304 and no body. */
 export function notModified(): Answer {
-  return { status: 304 };
+  return bare(304);
+}
+
+/** A status with no body at all, no envelope either (a 304, a left group's 404). */
+export function bare(status: number): Answer {
+  return { status };
 }
 
 /** The parsed JSON body; `undefined` when empty, `INVALID_BODY` when it is not JSON. */

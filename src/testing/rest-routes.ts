@@ -6,6 +6,7 @@ import { historyPage, type HistoryQuery } from './history.js';
 import { chatJson, groupJson, restMessage, userJson } from './payloads.js';
 import {
   INVALID_BODY,
+  bare,
   fail,
   idOf,
   notModified,
@@ -54,6 +55,18 @@ const GROUPS_PER_PAGE = { fallback: 10, max: 500 };
 const CHATS_PER_PAGE = { fallback: 20, max: 100 };
 const HISTORY_LIMIT = { fallback: 20, max: 100 };
 
+/** Where GroupMe's sources disagree or are vague: which reading the REST API plays. */
+export interface RestReadings {
+  /** `GET /direct_messages`: whether `after_id` is honoured or read as absent. */
+  readonly dmAfterId: 'ignored' | 'honoured';
+  /** `GET /direct_messages`: the most messages a page holds, whatever `limit` asks. */
+  readonly dmPageSize: number;
+  /** `GET /groups/:id/messages`: walking pages sometimes end short (see `historyPage`). */
+  readonly historyShortPages: boolean;
+  /** `GET /memberships/states`: rows a page holds; `per_page` is not read. */
+  readonly membershipStatesPageSize: number;
+}
+
 /** GroupMe's v3 REST API, as far as this library and bots built on it use it. */
 export class RestApi {
   readonly log: RequestLogEntry[] = [];
@@ -62,9 +75,11 @@ export class RestApi {
   readonly #faults: RestFaults;
   readonly #limiter: RateLimiter;
   readonly #routes: readonly Route[];
+  readonly #readings: RestReadings;
 
-  constructor(world: World, actions: RestActions, faults: RestFaults, limiter: RateLimiter) {
+  constructor(world: World, actions: RestActions, faults: RestFaults, limiter: RateLimiter, readings: RestReadings) {
     this.#world = world;
+    this.#readings = readings;
     this.#actions = actions;
     this.#faults = faults;
     this.#limiter = limiter;
@@ -148,9 +163,16 @@ export class RestApi {
     return ok(groupJson(this.#world, group, true));
   }
 
-  #membershipStates({ user }: Call): Answer {
+  /**
+   * Paged as GroupMe's Android app reads it: `?page=N` (1-based; absent or invalid means
+   * page 1 ONLY), a fixed page size, `per_page` not read, an empty array past the end.
+   */
+  #membershipStates({ user, params }: Call): Answer {
+    const size = this.#readings.membershipStatesPageSize;
+    const page = positive(params.get('page'), 1, Number.MAX_SAFE_INTEGER);
     const groups = this.#world.groupsOf(user.id).sort((a, b) => compareIds(a.id, b.id));
-    return ok(groups.map((g) => ({ group_id: g.id, state: g.memberships.get(user.id)!.state })));
+    const rows = groups.slice((page - 1) * size, page * size);
+    return ok(rows.map((g) => ({ group_id: g.id, state: g.memberships.get(user.id)!.state })));
   }
 
   #chats({ user, params }: Call): Answer {
@@ -165,10 +187,12 @@ export class RestApi {
   #groupMessages({ user, params, match }: Call): Answer {
     const group = this.#world.findGroup(match[0]!);
     if (!group) return fail(404, 'not found');
+    // A group you have left (exited, removed, pending...) answers a bare 404, no envelope.
+    if (group.memberships.has(user.id) && !this.#world.isActiveMember(group, user.id)) return bare(404);
     if (!this.#world.isActiveMember(group, user.id)) return fail(403, 'forbidden');
     const query = historyQuery(params);
     if (typeof query === 'string') return fail(400, query);
-    const page = historyPage(group.messages, query);
+    const page = historyPage(group.messages, query, this.#readings.historyShortPages);
     if (page.length === 0) return notModified();
     return ok({ count: group.messages.length, messages: page.map(restMessage) });
   }
@@ -178,8 +202,12 @@ export class RestApi {
     if (!other) return fail(400, 'other_user_id is required');
     if (!this.#world.hasUser(other)) return fail(404, 'not found');
     if (other === user.id) return fail(400, 'other_user_id is yourself');
-    const query = historyQuery(params);
-    if (typeof query === 'string') return fail(400, query);
+    const parsed = historyQuery(params);
+    if (typeof parsed === 'string') return fail(400, parsed);
+    // `after_id` is undocumented for DMs: by default it is read as absent (newest first).
+    const { afterId, ...rest } = parsed;
+    const honoured = this.#readings.dmAfterId === 'honoured' && afterId !== undefined;
+    const query: HistoryQuery = { ...rest, ...(honoured ? { afterId } : {}), limit: Math.min(parsed.limit, this.#readings.dmPageSize) };
     const messages = this.#world.findChat(user.id, other)?.messages ?? [];
     const page = historyPage(messages, query);
     if (page.length === 0) return notModified();

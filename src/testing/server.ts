@@ -18,8 +18,48 @@ import type {
 import { restMessage } from './payloads.js';
 import { createPushAuth, type SubscribeLogEntry } from './push-auth.js';
 import { PushHub } from './push-hub.js';
-import { RestApi, type RequestLogEntry } from './rest-routes.js';
+import { RestApi, type RequestLogEntry, type RestReadings } from './rest-routes.js';
 import { World, type AddGroupOptions, type AddUserOptions, type SimChat, type SimGroup, type SimUser } from './state.js';
+
+/**
+ * `GET /direct_messages`, where the sources disagree. The defaults are the readings least
+ * convenient for a client: a client that works with them works with every reading.
+ */
+export interface DirectMessagesOptions {
+  /**
+   * `after_id` is undocumented for DMs (one client refuses it, others never send it).
+   * `'ignored'` (default): it is read as absent, so the answer is the NEWEST page, newest
+   * first. `'honoured'`: the messages right after it, oldest first, as for groups.
+   */
+  readonly afterId?: 'ignored' | 'honoured';
+  /**
+   * The most messages a page holds, whatever `limit` asks (a smaller `limit` is obeyed).
+   * Default 20, as reported; raise it (up to 100, the largest `limit`) to give `limit` its
+   * group meaning.
+   */
+  readonly pageSize?: number;
+}
+
+/** `GET /groups/:id/messages`. */
+export interface GroupHistoryOptions {
+  /**
+   * Default true: a page that walks the history (`after_id` or `before_id`) ends right
+   * after a message whose id is a multiple of 7, however large `limit` is: GroupMe's
+   * pages sometimes end short in the middle of a history, so only an empty page (a 304)
+   * or reaching the newest id ends a walk. Such a page always holds at least one message.
+   * `false`: every page is as long as `limit` allows.
+   */
+  readonly shortPages?: boolean;
+}
+
+/** `GET /memberships/states`. */
+export interface MembershipStatesOptions {
+  /**
+   * Rows a page holds. Default 10. Pages are read with `?page=N` (1-based); a request
+   * without `page` gets page 1 only; `per_page` is not read; past the end, `[]`.
+   */
+  readonly pageSize?: number;
+}
 
 /** How to start a look-alike server. */
 export interface GroupMeServerOptions {
@@ -36,6 +76,12 @@ export interface GroupMeServerOptions {
    * GroupMe does at about 10. Default 0: off.
    */
   readonly rateLimitPerSecond?: number;
+  /** `GET /direct_messages` paging: `after_id` ignored and 20 a page by default. */
+  readonly directMessages?: DirectMessagesOptions;
+  /** `GET /groups/:id/messages` paging: short pages in the middle by default. */
+  readonly groupHistory?: GroupHistoryOptions;
+  /** `GET /memberships/states` paging: 10 a page by default. */
+  readonly membershipStates?: MembershipStatesOptions;
 }
 
 /**
@@ -79,6 +125,7 @@ export class GroupMeServer {
       this.#actions,
       this.#restFaults,
       new RateLimiter(nonNegative('rateLimitPerSecond', options.rateLimitPerSecond ?? 0)),
+      restReadings(options),
     );
     this.demo = options.seed === 'demo' ? seedDemo(this) : undefined;
   }
@@ -326,6 +373,24 @@ export class GroupMeServer {
 function nonNegative(name: string, value: number): number {
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a number >= 0, not ${value}.`);
   return value;
+}
+
+function pageSize(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer >= 1, not ${value}.`);
+  return value;
+}
+
+function restReadings(options: GroupMeServerOptions): RestReadings {
+  const dmAfterId = options.directMessages?.afterId ?? 'ignored';
+  if (dmAfterId !== 'ignored' && dmAfterId !== 'honoured') {
+    throw new RangeError(`directMessages.afterId must be 'ignored' or 'honoured', not ${String(dmAfterId)}.`);
+  }
+  return {
+    dmAfterId,
+    dmPageSize: pageSize('directMessages.pageSize', options.directMessages?.pageSize ?? 20),
+    historyShortPages: options.groupHistory?.shortPages ?? true,
+    membershipStatesPageSize: pageSize('membershipStates.pageSize', options.membershipStates?.pageSize ?? 10),
+  };
 }
 
 /**

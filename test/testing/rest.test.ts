@@ -134,10 +134,18 @@ describe('REST /v3', { timeout: 20_000 }, () => {
       });
     });
 
-    it('GET /memberships/states lists every membership with its state', async () => {
-      const states = responseOf<Row[]>(await api(server, '/memberships/states', { token: many.token }));
-      assert.equal(states.length, groups.length);
-      const byId = new Map(states.map((s) => [s.group_id, s.state]));
+    it('GET /memberships/states is paged: ?page=N, 10 a page, per_page ignored, [] past the end', async () => {
+      const states = (query: string): Promise<Row[]> => api(server, `/memberships/states${query}`, { token: many.token }).then((r) => responseOf<Row[]>(r));
+      const pages = [await states('?page=1'), await states('?page=2'), await states('?page=3')];
+      assert.deepEqual(pages.map((p) => p.length), [10, 10, 3]);
+      assert.deepEqual(await states('?page=4'), []);
+      // No page: the first page only, not everything; per_page changes nothing.
+      assert.deepEqual(await states(''), pages[0]);
+      assert.deepEqual(await states('?per_page=100'), pages[0]);
+      assert.deepEqual(await states('?page=2&per_page=3'), pages[1]);
+      const all = pages.flat();
+      assert.deepEqual(all.map((s) => s.group_id).sort(), groups.map((g) => g.id).sort(), 'every membership once');
+      const byId = new Map(all.map((s) => [s.group_id, s.state]));
       assert.deepEqual([0, 1, 2, 3].map((i) => byId.get(groups[i]!.id)), ['exited', 'removed', 'pending', 'active']);
     });
   });
@@ -182,9 +190,47 @@ describe('REST /v3', { timeout: 20_000 }, () => {
     });
 
     it('after_id: the messages right after it, ASCENDING, no gap', async () => {
-      const next = await page(`?after_id=${history[10]}&limit=4`);
-      assert.deepEqual(ids(next.messages), history.slice(11, 15));
-      assert.deepEqual(next.messages.map((m) => m.text), ['m11', 'm12', 'm13', 'm14']);
+      const next = await page(`?after_id=${history[10]}&limit=2`);
+      assert.deepEqual(ids(next.messages), history.slice(11, 13));
+      assert.deepEqual(next.messages.map((m) => m.text), ['m11', 'm12']);
+    });
+
+    it('short pages in the middle: a walking page ends right after an id that is a multiple of 7', async () => {
+      const boundaries = history.filter((id) => BigInt(id) % 7n === 0n);
+      assert.ok(boundaries.length >= 2, 'the fixture has boundaries in the middle');
+      const forward = await page(`?after_id=${history[10]}&limit=6`);
+      assert.deepEqual(ids(forward.messages), history.slice(11, 1 + history.indexOf(boundaries.find((b) => BigInt(b) > BigInt(history[10]!))!)));
+      assert.ok(forward.messages.length < 6, 'short');
+      assert.equal(BigInt(forward.messages.at(-1)!.id) % 7n, 0n);
+      const backward = await page(`?before_id=${history[17]}&limit=10`);
+      assert.ok(backward.messages.length < 10, 'short');
+      assert.equal(BigInt(backward.messages.at(-1)!.id) % 7n, 0n);
+      assert.deepEqual(ids(backward.messages), history.slice(history.indexOf(backward.messages.at(-1)!.id), 17).reverse());
+      // The page that starts ON a boundary still holds it: never empty while messages remain.
+      const onBoundary = await page(`?after_id=${history[history.indexOf(boundaries[0]!) - 1]}&limit=5`);
+      assert.deepEqual(ids(onBoundary.messages), [boundaries[0]]);
+    });
+
+    it('walks end on an empty page (304), not a short one: after_id forward and before_id back see every message', async () => {
+      const walk = async (param: 'after_id' | 'before_id', from: string): Promise<{ seen: string[]; pages: number }> => {
+        const seen: string[] = [];
+        let pages = 0;
+        for (let cursor = from; ;) {
+          const res = await api(server, `${path()}?${param}=${cursor}&limit=100`, { token: me.token });
+          if (res.status === 304) return { seen, pages };
+          const got = ids(responseOf<{ messages: GroupMessageJson[] }>(res).messages);
+          assert.ok(got.length > 0, 'never an empty page with a 200');
+          seen.push(...got);
+          pages++;
+          cursor = got.at(-1)!;
+        }
+      };
+      const forward = await walk('after_id', '0');
+      assert.deepEqual(forward.seen, history, 'ascending, no gap, no repeat');
+      assert.ok(forward.pages > 1, 'short pages although limit=100 would hold it all');
+      const back = await walk('before_id', String(BigInt(history.at(-1)!) + 1n));
+      assert.deepEqual(back.seen, [...history].reverse());
+      assert.ok(back.pages > 1);
     });
 
     it('since_id: the newest messages after it, descending, skipping a gap', async () => {
@@ -217,7 +263,20 @@ describe('REST /v3', { timeout: 20_000 }, () => {
       assert.equal((await api(server, `${path()}?after_id=abc`, { token: me.token })).status, 400);
     });
 
-    it('GET /direct_messages: the same semantics, as {count, direct_messages}', async () => {
+    it('a group you have left answers 404 with an empty body', async () => {
+      for (const state of ['exited', 'removed', 'pending']) {
+        const leaver = server.addUser({ name: `Leaver ${state}` });
+        const left = server.addGroup({ name: 'Left', members: [bob.id, leaver.id] });
+        server.post(left.id, bob.id, 'before you left');
+        assert.equal((await api(server, `/groups/${left.id}/messages`, { token: leaver.token })).status, 200, 'readable while active');
+        server.setMembershipState(left.id, leaver.id, state);
+        const res = await api(server, `/groups/${left.id}/messages`, { token: leaver.token });
+        assert.equal(res.status, 404, state);
+        assert.equal(res.raw, '', state);
+      }
+    });
+
+    it('GET /direct_messages: {count, direct_messages}, newest first for before_id, since_id or nothing', async () => {
       const friend = server.addUser({ name: 'Friend' });
       const none = await api(server, `/direct_messages?other_user_id=${friend.id}`, { token: me.token });
       assert.equal(none.status, 304);
@@ -227,12 +286,35 @@ describe('REST /v3', { timeout: 20_000 }, () => {
       const latest = await dms('');
       assert.equal(latest.count, 6);
       assert.deepEqual(ids(latest.direct_messages), [...sent].reverse());
-      assert.deepEqual(ids((await dms(`&after_id=${sent[1]}&limit=2`)).direct_messages), [sent[2], sent[3]]);
       assert.deepEqual(ids((await dms(`&since_id=${sent[1]}&limit=2`)).direct_messages), [sent[5], sent[4]]);
       assert.deepEqual(ids((await dms(`&before_id=${sent[2]}`)).direct_messages), [sent[1], sent[0]]);
       const [lo, hi] = BigInt(me.id) < BigInt(friend.id) ? [me.id, friend.id] : [friend.id, me.id];
       assert.ok(latest.direct_messages.every((m) => m.conversation_id === `${lo}+${hi}`));
       assert.equal((await api(server, '/direct_messages', { token: me.token })).status, 400);
+    });
+
+    it('GET /direct_messages ignores after_id by default: the newest page, newest first', async () => {
+      const friend = server.addUser({ name: 'Pen pal' });
+      const sent = Array.from({ length: 6 }, (_, i) => server.sendDirectMessage(friend.id, me.id, `p${i}`).id);
+      const res = responseOf<{ direct_messages: DirectMessageJson[] }>(
+        await api(server, `/direct_messages?other_user_id=${friend.id}&after_id=${sent[1]}&limit=2`, { token: me.token }),
+      );
+      assert.deepEqual(ids(res.direct_messages), [sent[5], sent[4]], 'as if after_id were absent');
+      // Even after_id at the newest message is no "nothing new" (304): the newest page again.
+      const atNewest = await api(server, `/direct_messages?other_user_id=${friend.id}&after_id=${sent[5]}`, { token: me.token });
+      assert.equal(atNewest.status, 200);
+      assert.deepEqual(ids(responseOf<{ direct_messages: DirectMessageJson[] }>(atNewest).direct_messages), [...sent].reverse());
+    });
+
+    it('GET /direct_messages holds at most 20 a page whatever limit says; a smaller limit is obeyed', async () => {
+      const friend = server.addUser({ name: 'Chatty' });
+      const sent = Array.from({ length: 30 }, (_, i) => server.sendDirectMessage(friend.id, me.id, `c${i}`).id);
+      const dms = async (query: string): Promise<string[]> =>
+        ids(responseOf<{ direct_messages: DirectMessageJson[] }>(await api(server, `/direct_messages?other_user_id=${friend.id}${query}`, { token: me.token })).direct_messages);
+      assert.deepEqual(await dms('&limit=100'), sent.slice(-20).reverse());
+      assert.deepEqual(await dms(`&before_id=${sent[25]}&limit=50`), sent.slice(5, 25).reverse());
+      assert.deepEqual(await dms(`&since_id=${sent[0]}&limit=100`), sent.slice(-20).reverse(), 'since_id too: the newest 20');
+      assert.deepEqual(await dms('&limit=3'), sent.slice(-3).reverse());
     });
   });
 
@@ -331,5 +413,60 @@ describe('REST rate limit', { timeout: 10_000 }, () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('REST readings the options switch', { timeout: 10_000 }, () => {
+  it('directMessages: { afterId: "honoured", pageSize } gives after_id its group meaning and limit its room', async () => {
+    const server = await createGroupMeServer({ directMessages: { afterId: 'honoured', pageSize: 100 } });
+    try {
+      const me = server.addUser({ name: 'Me' });
+      const friend = server.addUser({ name: 'Friend' });
+      const sent = Array.from({ length: 30 }, (_, i) => server.sendDirectMessage(friend.id, me.id, `c${i}`).id);
+      const dms = async (query: string): Promise<string[]> =>
+        ids(responseOf<{ direct_messages: DirectMessageJson[] }>(await api(server, `/direct_messages?other_user_id=${friend.id}${query}`, { token: me.token })).direct_messages);
+      assert.deepEqual(await dms(`&after_id=${sent[1]}&limit=2`), [sent[2], sent[3]], 'ascending, right after it');
+      assert.deepEqual(await dms('&limit=30'), [...sent].reverse(), 'more than 20 in a page');
+      assert.equal((await api(server, `/direct_messages?other_user_id=${friend.id}&after_id=${sent[29]}`, { token: me.token })).status, 304);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('groupHistory: { shortPages: false } fills every page', async () => {
+    const server = await createGroupMeServer({ groupHistory: { shortPages: false } });
+    try {
+      const me = server.addUser({ name: 'Me' });
+      const group = server.addGroup({ name: 'G', members: [me.id] });
+      const history = Array.from({ length: 25 }, (_, i) => server.post(group.id, me.id, `m${i}`).id);
+      assert.ok(history.some((id) => BigInt(id) % 7n === 0n));
+      const page = async (query: string): Promise<string[]> =>
+        ids(responseOf<{ messages: GroupMessageJson[] }>(await api(server, `/groups/${group.id}/messages${query}`, { token: me.token })).messages);
+      assert.deepEqual(await page('?after_id=0&limit=100'), history);
+      assert.deepEqual(await page(`?before_id=${history[24]}&limit=100`), history.slice(0, 24).reverse());
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('membershipStates: { pageSize } changes the page size; per_page still does not', async () => {
+    const server = await createGroupMeServer({ membershipStates: { pageSize: 3 } });
+    try {
+      const me = server.addUser({ name: 'Me' });
+      for (let i = 0; i < 7; i++) server.addGroup({ name: `g${i}`, members: [me.id] });
+      const sizes: number[] = [];
+      for (let page = 1; page <= 4; page++) {
+        sizes.push(responseOf<Row[]>(await api(server, `/memberships/states?page=${page}&per_page=10`, { token: me.token })).length);
+      }
+      assert.deepEqual(sizes, [3, 3, 1, 0]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses nonsense options', async () => {
+    await assert.rejects(createGroupMeServer({ directMessages: { pageSize: 0 } }), RangeError);
+    await assert.rejects(createGroupMeServer({ membershipStates: { pageSize: 2.5 } }), RangeError);
+    await assert.rejects(createGroupMeServer({ directMessages: { afterId: 'sometimes' as 'ignored' } }), RangeError);
   });
 });
