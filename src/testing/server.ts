@@ -65,9 +65,17 @@ export interface MembershipStatesOptions {
 export interface GroupMeServerOptions {
   /** Default 0: a free port, chosen once and kept across `restart()`. */
   readonly port?: number;
-  /** GroupMe pings every subscribed channel about every 30 s. Default 30,000; 0 disables. */
+  /**
+   * `{type: "ping"}` on every subscribed channel this often. Default 0: never, as two
+   * recent sources saw no pings at all (one doc says every 30 s). Set it to test a
+   * client against pings; a client must not need them.
+   */
   readonly pingIntervalMs?: number;
-  /** How long the faye server holds a `/meta/connect` open, in seconds. Default 30. */
+  /**
+   * How long the faye server holds a `/meta/connect` open, in seconds; it is also the
+   * advised `timeout`. Default 600, as GroupMe advises (`advice.timeout` 600000): a
+   * healthy idle connection can be silent for 10 minutes.
+   */
   readonly fayeTimeoutSeconds?: number;
   /** `'demo'` seeds a small named world, see `server.demo`. Default `'empty'`. */
   readonly seed?: 'demo' | 'empty';
@@ -117,8 +125,8 @@ export class GroupMeServer {
   /** @internal use `createGroupMeServer()` */
   constructor(options: GroupMeServerOptions = {}) {
     this.#port = options.port ?? 0;
-    this.#pingIntervalMs = nonNegative('pingIntervalMs', options.pingIntervalMs ?? 30_000);
-    this.#fayeTimeoutSeconds = nonNegative('fayeTimeoutSeconds', options.fayeTimeoutSeconds ?? 30) || 30;
+    this.#pingIntervalMs = nonNegative('pingIntervalMs', options.pingIntervalMs ?? 0);
+    this.#fayeTimeoutSeconds = nonNegative('fayeTimeoutSeconds', options.fayeTimeoutSeconds ?? 600) || 600;
     this.#actions = new Actions(this.#world, (channel, data) => this.#hub?.publish(channel, data));
     this.#rest = new RestApi(
       this.#world,
@@ -398,7 +406,7 @@ function restReadings(options: GroupMeServerOptions): RestReadings {
  * GroupMe's subscribe auth, and the REST API, over an in-memory world you build.
  *
  * @example
- * const server = await createGroupMeServer({ pingIntervalMs: 0 });
+ * const server = await createGroupMeServer();
  * const me = server.addUser({ name: 'Me' });
  * const client = new PushClient({ token: me.token, pushUrl: server.pushUrl, apiUrl: server.apiUrl });
  */

@@ -249,6 +249,32 @@ describe('driver methods publish sample-shaped payloads on the right channels', 
   });
 });
 
+describe('pings are opt-in', { timeout: 10_000 }, () => {
+  // setInterval is mocked, so an hour of server time passes at once (faye uses none).
+  for (const [label, options, expected] of [
+    ['none by default, however long the wait', {}, 0],
+    ['every pingIntervalMs when asked', { pingIntervalMs: 30_000 }, 120],
+  ] as const) {
+    it(label, async (t) => {
+      t.mock.timers.enable({ apis: ['setInterval'] });
+      const server = await createGroupMeServer(options);
+      try {
+        const me = server.addUser({ name: 'Me' });
+        const other = server.addUser({ name: 'Other' });
+        const raw = rawClient(server, me.token);
+        assert.equal(await subscribe(raw, `/user/${me.id}`), 'ok');
+        t.mock.timers.tick(60 * 60_000);
+        server.sendDirectMessage(other.id, me.id, 'marker');
+        await receive(raw, `/user/${me.id}`, (d) => d.type === 'direct_message.create');
+        assert.equal(got(raw, `/user/${me.id}`).filter((d) => d.type === 'ping').length, expected);
+      } finally {
+        closeClients();
+        await server.close();
+      }
+    });
+  }
+});
+
 describe('periodic pings', { timeout: 10_000 }, () => {
   it('arrive every pingIntervalMs on subscribed channels', async () => {
     const server = await createGroupMeServer({ pingIntervalMs: 20 });

@@ -70,6 +70,25 @@ describe('lifecycle', { timeout: 60_000 }, () => {
     assert.equal(stdout.trim(), 'closed');
   });
 
+  it('advises a /meta/connect timeout of 600 s by default, as GroupMe does; fayeTimeoutSeconds changes it', async () => {
+    for (const [options, timeout] of [[{}, 600_000], [{ fayeTimeoutSeconds: 45 }, 45_000]] as const) {
+      const server = await createGroupMeServer(options);
+      try {
+        const res = await fetch(server.pushUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify([{ channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling', 'websocket'] }]),
+        });
+        const [hello] = (await res.json()) as Array<{ successful: boolean; advice: { reconnect: string; timeout: number } }>;
+        assert.equal(hello!.successful, true);
+        assert.equal(hello!.advice.reconnect, 'retry');
+        assert.equal(hello!.advice.timeout, timeout);
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
   it('close() is idempotent; restart() after it fails; driver methods still update the world', async () => {
     const server = await createGroupMeServer({ pingIntervalMs: 0 });
     const me = server.addUser({ name: 'Me' });
