@@ -38,6 +38,15 @@ export interface AddMemberResult {
   readonly announcement: GroupMessageJson;
 }
 
+/**
+ * What `editMessage` and `deleteMessage` return: the `message.update` / `message.deleted`
+ * published on the conversation's channel, carrying as `notice` the system message
+ * (`line.create` or `direct_message.create` with `subject.event`) published on the
+ * members' `/user` channels. `notice` is not enumerable, so the value still deep-equals
+ * what the conversation's channel received (and JSON or `structuredClone` drop it).
+ */
+export type MessageChangePayload = PushPayload<PushMessageJson> & { readonly notice: PushPayload<PushMessageJson> };
+
 /** Where payloads go; the push hub in production, anything in a unit test. */
 export type Publish = (channel: string, data: unknown) => void;
 
@@ -127,23 +136,54 @@ export class Actions {
     return structuredClone(favorite);
   }
 
-  /** `message.deleted` on the conversation's channel: a tombstone, `deleted_at` an ISO string. */
-  deleteMessage(messageId: string, actor = 'sender'): PushPayload<PushMessageJson> {
+  /**
+   * `message.deleted` on the conversation's channel: a tombstone, `deleted_at` an ISO
+   * string. Then a system message about it on every member's `/user` channel (see
+   * `#notify`): `event: {type: 'message.deleted', data: {message_id, deleted_at, deletion_actor}}`.
+   */
+  deleteMessage(messageId: string, actor = 'sender'): MessageChangePayload {
     const location = this.#world.locate(messageId);
     const message = location.message;
-    message.deleted_at = new Date().toISOString();
+    const author = message.name;
+    const deletedAt = new Date().toISOString();
+    message.deleted_at = deletedAt;
     message.deletion_actor = actor;
     message.text = 'This message was deleted';
     message.attachments = [];
-    return this.#publishChange('message.deleted', location);
+    const change = this.#publishChange('message.deleted', location);
+    const notice = this.#notify(
+      location,
+      { type: 'message.deleted', data: { message_id: message.id, deleted_at: deletedAt, deletion_actor: actor } },
+      actor === 'sender' ? `${author} deleted a message.` : 'A message was deleted.',
+    );
+    return withNotice(change, notice);
   }
 
-  /** `message.update` on the conversation's channel, `updated_at` set. */
-  editMessage(messageId: string, text: string): PushPayload<PushMessageJson> {
+  /**
+   * `message.update` on the conversation's channel, `updated_at` set. Then a system
+   * message about it on every member's `/user` channel (see `#notify`): `event: {type:
+   * 'message.update', data: {message_id, sender_id, updated_at, message: {text, attachments}}}`.
+   */
+  editMessage(messageId: string, text: string): MessageChangePayload {
     const location = this.#world.locate(messageId);
-    location.message.text = text;
-    location.message.updated_at = nowSeconds();
-    return this.#publishChange('message.update', location);
+    const message = location.message;
+    message.text = text;
+    message.updated_at = nowSeconds();
+    const change = this.#publishChange('message.update', location);
+    const notice = this.#notify(
+      location,
+      {
+        type: 'message.update',
+        data: {
+          message_id: message.id,
+          sender_id: message.sender_id,
+          updated_at: message.updated_at,
+          message: { text: message.text, attachments: structuredClone(message.attachments) },
+        },
+      },
+      `${message.name} edited a message.`,
+    );
+    return withNotice(change, notice);
   }
 
   /** `typing` on a group's channel, or a DM thread's when given `a+b` or `a_b`. */
@@ -246,6 +286,31 @@ export class Actions {
     this.#publish(conversationChannel(location), data);
     return structuredClone(data);
   }
+
+  /**
+   * The system message GroupMe sends about an edit or a deletion, on `/user/:id` of every
+   * active member of the group (`line.create`, `system: true`) or of both users of the DM
+   * (`direct_message.create`; `recipient_id` is the edited message's recipient). It has a
+   * fresh message id but is NOT stored: whether GroupMe keeps these in the history is not
+   * known, and a client must not depend on either answer.
+   */
+  #notify(location: MessageLocation, event: SystemEventJson, text: string): PushPayload<PushMessageJson> {
+    const input: MessageInput = { id: this.#world.ids.message(), guid: this.#world.ids.guid(), createdAt: nowSeconds(), sender: 'system', text, event };
+    const alert = `GroupMe: ${text}`;
+    if (location.kind === 'group') {
+      const data = pushPayload('line.create', alert, createdSubject(newGroupMessage(location.group, input)));
+      for (const member of this.#world.activeMembers(location.group)) this.#publish(`/user/${member}`, data);
+      return structuredClone(data);
+    }
+    const recipient = location.message.recipient_id;
+    const data = pushPayload('direct_message.create', alert, createdSubject(newDirectMessage(location.chat, recipient, input)));
+    for (const userId of location.chat.userIds) this.#publish(`/user/${userId}`, data);
+    return structuredClone(data);
+  }
+}
+
+function withNotice(change: PushPayload<PushMessageJson>, notice: PushPayload<PushMessageJson>): MessageChangePayload {
+  return Object.defineProperty(change, 'notice', { value: notice, enumerable: false }) as MessageChangePayload;
 }
 
 /** `/group/:id`, or `/direct_message/lo_hi`: where reactions, edits and deletions go. */

@@ -2,7 +2,7 @@
 export { createGroupMeServer, GroupMeServer } from './server.js';
 export type { DirectMessagesOptions, GroupHistoryOptions, GroupMeServerOptions, MembershipStatesOptions } from './server.js';
 export type { DemoWorld } from './demo.js';
-export type { AddMemberResult, PostOptions } from './actions.js';
+export type { AddMemberResult, MessageChangePayload, PostOptions } from './actions.js';
 export type { AddGroupOptions, AddUserOptions, SimChat, SimGroup, SimUser } from './state.js';
 export type { RestFault } from './faults.js';
 export type { RequestLogEntry } from './rest-routes.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Actions, type AddMemberResult, type PostOptions } from './actions.js';
+import { Actions, type AddMemberResult, type MessageChangePayload, type PostOptions } from './actions.js';
 import { seedDemo, type DemoWorld } from './demo.js';
 import { RateLimiter, RestFaults, SocketPool, type RestFault } from './faults.js';
 import type {
@@ -8,7 +8,6 @@ import type {
   GroupMessageJson,
   MembershipState,
   MessageJson,
-  PushMessageJson,
   PushPayload,
   ReactionSubject,
   ReadReceiptSubject,
@@ -246,13 +245,22 @@ export class GroupMeServer {
     return this.#actions.unreact(userId, messageId, code);
   }
 
-  /** `message.deleted` on the conversation's channel; REST then shows the tombstone too. */
-  deleteMessage(messageId: string, actor = 'sender'): PushPayload<PushMessageJson> {
+  /**
+   * `message.deleted` on the conversation's channel (returned); REST then shows the
+   * tombstone too. GroupMe also tells every member's `/user` channel with a system
+   * message (`event.type` `message.deleted`): returned as `.notice`, not stored in the
+   * history. `actor` is the `deletion_actor`, e.g. `'sender'` or `'admin'`.
+   */
+  deleteMessage(messageId: string, actor = 'sender'): MessageChangePayload {
     return this.#actions.deleteMessage(messageId, actor);
   }
 
-  /** `message.update` on the conversation's channel. */
-  editMessage(messageId: string, text: string): PushPayload<PushMessageJson> {
+  /**
+   * `message.update` on the conversation's channel (returned), and a system message
+   * (`event.type` `message.update`) on every member's `/user` channel, returned as
+   * `.notice` and not stored in the history.
+   */
+  editMessage(messageId: string, text: string): MessageChangePayload {
     return this.#actions.editMessage(messageId, text);
   }
 

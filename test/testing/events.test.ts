@@ -16,6 +16,11 @@ import {
 
 type Data = Record<string, unknown>;
 const subjectOf = (data: Data | undefined): Data => data!.subject as Data;
+/** `event.data` of a system message whose event has this type. */
+const noticeOf = (data: Data, type: string): Data | undefined => {
+  const event = subjectOf(data)?.event as { type: string; data: Data } | undefined;
+  return event?.type === type ? event.data : undefined;
+};
 
 describe('driver methods publish sample-shaped payloads on the right channels', { timeout: 20_000 }, () => {
   let server: GroupMeServer;
@@ -160,8 +165,9 @@ describe('driver methods publish sample-shaped payloads on the right channels', 
 
   it('editMessage: message.update on the conversation channel; deleteMessage: a tombstone', async () => {
     const message = server.post(group.id, bob.id, 'tpyo');
-    server.editMessage(message.id, 'typo');
+    const returnedUpdate = server.editMessage(message.id, 'typo');
     const [update] = await receive(mine, `/group/${group.id}`, (d) => d.type === 'message.update');
+    assert.deepEqual(update, returnedUpdate, 'the return value is what the channel got');
     assertShapedLike(update, sample('message.update.1.json'), 'message.update');
     assertShapedLike(subjectOf(update), sample('message.update.1.json').subject, 'message.update subject');
     assert.equal(subjectOf(update).text, 'typo');
@@ -175,6 +181,90 @@ describe('driver methods publish sample-shaped payloads on the right channels', 
     assert.equal(subjectOf(deleted).deletion_actor, 'sender');
     assert.match(subjectOf(deleted).deleted_at as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
     assert.equal(server.message(message.id).text, 'This message was deleted');
+  });
+
+  it('edits and deletions in a group also reach every active member\'s /user channel as system messages', async () => {
+    const message = server.post(group.id, bob.id, 'first draft', { attachments: [{ type: 'emoji', placeholder: '☃', charmap: [[1, 2]] }] });
+    const edit = server.editMessage(message.id, 'second draft');
+    const removal = server.deleteMessage(message.id);
+    const isNotice = (type: string) => (d: Data): boolean =>
+      d.type === 'line.create' && noticeOf(d, type)?.message_id === message.id;
+
+    const [editForMe] = await receive(mine, `/user/${me.id}`, isNotice('message.update'));
+    const [editForBob] = await receive(bobs, `/user/${bob.id}`, isNotice('message.update'));
+    assert.deepEqual(editForMe, edit.notice);
+    assert.deepEqual(editForBob, edit.notice);
+    const editSubject = subjectOf(editForMe);
+    assert.deepEqual(keys(editSubject), [...keys(sample('line.create.2.json').subject), 'event'].sort());
+    assert.deepEqual(
+      [editSubject.sender_id, editSubject.user_id, editSubject.sender_type, editSubject.system, editSubject.group_id],
+      ['system', 'system', 'system', true, group.id],
+    );
+    assert.equal(editSubject.text, 'Bob edited a message.');
+    assert.equal(editForMe!.alert, 'GroupMe: Bob edited a message.');
+    assert.deepEqual(editSubject.event, {
+      type: 'message.update',
+      data: {
+        message_id: message.id,
+        sender_id: bob.id,
+        updated_at: server.message(message.id).updated_at,
+        message: { text: 'second draft', attachments: message.attachments },
+      },
+    });
+    assert.equal(typeof (editSubject.event as { data: Data }).data.updated_at, 'number', 'seconds');
+    assert.ok(Math.abs((editSubject.created_at as number) - Date.now() / 1000) < 600, 'created_at in seconds');
+    assert.match(editSubject.id as string, /^\d{18}$/);
+    assert.ok(BigInt(editSubject.id as string) > BigInt(message.id), 'a fresh, larger message id');
+
+    const [removalForMe] = await receive(mine, `/user/${me.id}`, isNotice('message.deleted'));
+    await receive(bobs, `/user/${bob.id}`, isNotice('message.deleted'));
+    assert.deepEqual(removalForMe, removal.notice);
+    const removalSubject = subjectOf(removalForMe);
+    assert.equal(removalSubject.text, 'Bob deleted a message.');
+    assert.ok(BigInt(removalSubject.id as string) > BigInt(editSubject.id as string), 'ids keep increasing');
+    assert.deepEqual(removalSubject.event, {
+      type: 'message.deleted',
+      data: { message_id: message.id, deleted_at: server.message(message.id).deleted_at, deletion_actor: 'sender' },
+    });
+    assert.match(String((removalSubject.event as { data: Data }).data.deleted_at), /^\d{4}-\d\d-\d\dT/, 'an ISO string');
+
+    // The return value is still the conversation channel's payload; the notice rides along unseen.
+    assert.equal(edit.type, 'message.update');
+    assert.equal(removal.type, 'message.deleted');
+    assert.ok(!Object.keys(edit).includes('notice'));
+
+    // An exited member hears nothing; the system messages are not stored in the history.
+    server.sendDirectMessage(me.id, carol.id, 'marker after the edits');
+    await receive(carols, `/user/${carol.id}`, (d) => subjectOf(d).text === 'marker after the edits');
+    assert.ok(!got(carols, `/user/${carol.id}`).some((d) => d.type === 'line.create'));
+    assert.throws(() => server.message(editSubject.id as string), /No message/);
+    assert.throws(() => server.message(removalSubject.id as string), /No message/);
+  });
+
+  it('edits and deletions in a DM reach both users\' /user channels as direct_message.create system messages', async () => {
+    const message = server.sendDirectMessage(bob.id, me.id, 'dm draft');
+    const edit = server.editMessage(message.id, 'dm final');
+    const [update] = await receive(mine, dmChannel, (d) => d.type === 'message.update' && subjectOf(d).id === message.id);
+    assert.deepEqual(update, edit);
+    const isNotice = (type: string) => (d: Data): boolean =>
+      d.type === 'direct_message.create' && noticeOf(d, type)?.message_id === message.id;
+    const [forMe] = await receive(mine, `/user/${me.id}`, isNotice('message.update'));
+    const [forBob] = await receive(bobs, `/user/${bob.id}`, isNotice('message.update'));
+    assert.deepEqual(forMe, edit.notice);
+    assert.deepEqual(forBob, edit.notice);
+    assertShapedLike(forMe, sample('direct_message.create.system.message.pinned.1.json'), 'DM system message');
+    const subject = subjectOf(forMe);
+    assert.deepEqual(keys(subject), keys(sample('direct_message.create.system.message.pinned.1.json').subject));
+    assert.deepEqual([subject.sender_id, subject.user_id, subject.sender_type, subject.chat_id, subject.recipient_id], ['system', 'system', 'system', chatId, me.id]);
+    assert.ok(!('system' in subject), 'a DM has no system field');
+    assert.equal(subject.text, 'Bob edited a message.');
+    assert.deepEqual((subject.event as { data: Data }).data.message, { text: 'dm final', attachments: [] });
+
+    const removal = server.deleteMessage(message.id);
+    const [removed] = await receive(bobs, `/user/${bob.id}`, isNotice('message.deleted'));
+    assert.deepEqual(removed, removal.notice);
+    assert.equal((subjectOf(removed).event as { data: Data }).data.message_id, message.id);
+    assert.throws(() => server.message(subject.id as string), /No message/);
   });
 
   it('typing: on the group channel, or the DM channel given a+b or a_b', async () => {
