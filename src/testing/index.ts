@@ -7,6 +7,7 @@ export type { AddGroupOptions, AddUserOptions, SimChat, SimGroup, SimUser } from
 export type { RestFault } from './faults.js';
 export type { RequestLogEntry } from './rest-routes.js';
 export type { SubscribeLogEntry } from './push-auth.js';
+export type { MetaLogEntry } from './meta-log.js';
 export type {
   DirectMessageJson,
   GroupMessageJson,

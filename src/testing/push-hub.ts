@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import faye, { type BayeuxMessage, type Client, type Extension, type ExtensionCallback, type NodeAdapter } from 'faye';
+import { createMetaLogger, type MetaLogEntry } from './meta-log.js';
 import { INTERNAL_KEY } from './push-auth.js';
 import { addToSetIndex } from './set-index.js';
 
@@ -28,10 +29,12 @@ export class PushHub {
   readonly #ready: Promise<void>;
   #closed = false;
 
-  constructor(auth: Extension, timeoutSeconds: number, secret: string) {
+  constructor(auth: Extension, timeoutSeconds: number, secret: string, metaLog: MetaLogEntry[]) {
     this.#adapter = new faye.NodeAdapter({ mount: '/faye', timeout: timeoutSeconds });
     this.#adapter.addExtension(auth);
     this.#adapter.addExtension(this.#sessionTracker());
+    // Last, so it logs the replies as they leave, after auth decided them.
+    this.#adapter.addExtension(createMetaLogger(metaLog));
     this.#adapter.on('handshake', (clientId) => this.#sessions.set(String(clientId), new Set()));
     this.#adapter.on('disconnect', (clientId) => this.#sessions.delete(String(clientId)));
     this.#adapter.on('connection:open', (clientId) => this.#connections.add(String(clientId)));
@@ -105,6 +108,26 @@ export class PushHub {
     return n;
   }
 
+  /**
+   * Forgets every remote client's session, as GroupMe reaps idle ones: faye's engine
+   * destroys each client, so its next `/meta/connect` or `/meta/subscribe` is refused with
+   * `401:<clientId>:Unknown client` (advice `handshake`). faye itself then flushes a
+   * `/meta/connect` still held for that client: a long-poll gets its (successful) reply, a
+   * WebSocket is closed before the reply reaches it. The in-process client is spared.
+   * Returns how many were reaped.
+   */
+  reapSessions(): number {
+    if (this.#closed) return 0;
+    const engine = engineOf(this.#adapter);
+    let reaped = 0;
+    for (const clientId of [...this.#sessions.keys()]) {
+      if (clientId === this.#internalId) continue;
+      engine.destroyClient(clientId);
+      reaped++;
+    }
+    return reaped;
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -152,6 +175,17 @@ interface InProcessClientInternals {
   _state?: number;
   DISCONNECTED?: number;
   _dispatcher?: { _envelopes?: Map<string, { timer?: ReturnType<typeof setTimeout> | null }> };
+}
+
+interface AdapterInternals {
+  _server?: { _engine?: { destroyClient?(clientId: string): void } };
+}
+
+/** faye's engine proxy, which owns the sessions (`NodeAdapter._server._engine`). */
+function engineOf(adapter: NodeAdapter): { destroyClient(clientId: string): void } {
+  const engine = (adapter as unknown as AdapterInternals)._server?._engine;
+  if (typeof engine?.destroyClient !== 'function') throw new Error('faye internals changed: its engine cannot be reached to reap sessions.');
+  return engine as { destroyClient(clientId: string): void };
 }
 
 function stopInProcessClient(client: Client): void {

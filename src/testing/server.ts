@@ -16,6 +16,7 @@ import type {
 } from './json.js';
 import { restMessage } from './payloads.js';
 import { createPushAuth, type SubscribeLogEntry } from './push-auth.js';
+import type { MetaLogEntry } from './meta-log.js';
 import { PushHub } from './push-hub.js';
 import { RestApi, type RequestLogEntry, type RestReadings } from './rest-routes.js';
 import { World, type AddGroupOptions, type AddUserOptions, type SimChat, type SimGroup, type SimUser } from './state.js';
@@ -109,6 +110,7 @@ export class GroupMeServer {
   readonly #restFaults = new RestFaults();
   readonly #sockets = new SocketPool();
   readonly #subscribeLog: SubscribeLogEntry[] = [];
+  readonly #metaLog: MetaLogEntry[] = [];
   // Marks the server's own publishes; random so that no remote client can forge it.
   readonly #secret = randomBytes(24).toString('hex');
   readonly #pingIntervalMs: number;
@@ -162,11 +164,22 @@ export class GroupMeServer {
     return this.#subscribeLog;
   }
 
+  /**
+   * Every `/meta/*` reply to a remote client (handshakes, connects, subscribes...), in
+   * order, with the client id asked about, the outcome and the advice: enough to prove
+   * that a client was refused and handshook again. A held `/meta/connect` appears when it
+   * is answered.
+   */
+  get metaLog(): readonly MetaLogEntry[] {
+    return this.#metaLog;
+  }
+
   /** @internal */
   async listen(): Promise<void> {
     const http = createServer((req, res) => this.#onRequest(req, res));
     http.on('connection', (socket) => this.#sockets.add(socket));
-    const hub = new PushHub(createPushAuth(this.#world, this.#secret, this.#subscribeLog), this.#fayeTimeoutSeconds, this.#secret);
+    const auth = createPushAuth(this.#world, this.#secret, this.#subscribeLog);
+    const hub = new PushHub(auth, this.#fayeTimeoutSeconds, this.#secret, this.#metaLog);
     hub.attach(http);
     try {
       await new Promise<void>((resolve, reject) => {
@@ -319,6 +332,24 @@ export class GroupMeServer {
       await this.#stopListening();
       await this.listen();
     });
+  }
+
+  /**
+   * Forgets every Faye session now, as GroupMe reaps idle ones; sockets and the world
+   * stay. Each client's next `/meta/connect` or `/meta/subscribe` is refused with
+   * `401:<clientId>:Unknown client` and advice `reconnect: 'handshake'`: a dead session,
+   * not a bad token, cured by a new handshake and re-subscribing.
+   *
+   * A `/meta/connect` held at that moment is flushed by faye: over a WebSocket, faye
+   * closes the socket at once and the reply it writes is lost with it (`metaLog` still
+   * shows it), so a faye client sees `transport:down`, re-sends its connect after its
+   * `retry` delay and is refused; over long-polling the held connect is answered
+   * successfully and the next one is refused. What GroupMe does to a held connect is not
+   * known. Whatever is published until a client has re-subscribed is lost to it.
+   * Returns how many sessions were reaped (the server's own publisher is spared).
+   */
+  reapSessions(): number {
+    return this.#hub?.reapSessions() ?? 0;
   }
 
   /** Destroys every open socket at once; the server stays up. */
