@@ -1,8 +1,10 @@
 /**
- * Soak: one PushClient against the look-alike server for a set time, with steady traffic
- * and a fault every few seconds (restart, dropped sockets, black hole, REST 429/500 during
- * catch-up). Prints what was published, delivered, lost and duplicated, the reconnects,
- * and memory at start and end.
+ * Soak: one PushClient against the look-alike server in its as-observed profile (no pings,
+ * DMs read newest first 20 a page, short history pages) for a set time, with steady group
+ * and DM traffic and a fault every few seconds: restart, dropped sockets, black hole, REST
+ * 429/500 during catch-up, reaped sessions, a burst of DMs in one thread while away, and a
+ * quiet stretch with no traffic at all (which must cost no reconnect). Prints what was
+ * published, delivered, lost and duplicated, the reconnects, and memory at start and end.
  *
  *   npm run soak -- --minutes 10 [--rate 20] [--fault-every 15]
  */
@@ -21,7 +23,7 @@ const minutes = Number(values.minutes);
 const rate = Number(values.rate);
 const faultEverySeconds = Number(values['fault-every']);
 
-const server = await createGroupMeServer({ pingIntervalMs: 1_000 });
+const server = await createGroupMeServer();
 const me = server.addUser({ name: 'Soak' });
 const friends = [0, 1, 2].map((i) => server.addUser({ name: `Friend ${i}` }));
 const groups = [0, 1, 2, 3].map((i) => server.addGroup({ name: `Group ${i}`, members: [me.id, ...friends.map((f) => f.id)] }));
@@ -47,7 +49,10 @@ let errors = 0;
 client.on('line.create', (e) => count(e.message.id, e.origin));
 client.on('direct_message.create', (e) => count(e.message.id, e.origin));
 client.on('state', (s) => {
-  if (s.current === 'reconnecting' && s.previous === 'connected') reconnects++;
+  if (s.current === 'reconnecting' && s.previous === 'connected') {
+    reconnects++;
+    if (Date.now() < quietUntil) reconnectsWhileQuiet++;
+  }
 });
 client.on('error', () => errors++);
 function count(id: string, origin: string): void {
@@ -63,19 +68,30 @@ const started = Date.now();
 const deadline = started + minutes * 60_000;
 
 let tick = 0;
+/** While set, no traffic: the connection must stay up on probes alone. */
+let quietUntil = 0;
+let reconnectsWhileQuiet = 0;
 const traffic = setInterval(() => {
+  if (Date.now() < quietUntil) return;
   tick++;
   const friend = friends[tick % friends.length]!;
-  const message = tick % 5 === 0
+  const message = tick % 3 === 0
     ? server.sendDirectMessage(friend.id, me.id, `dm ${tick}`)
     : server.post(groups[tick % groups.length]!.id, friend.id, `msg ${tick}`);
   published.add(message.id);
 }, 1000 / rate);
 
-const faults = ['restart', 'drop', 'blackhole', 'rest-errors'] as const;
+const faults = ['restart', 'drop', 'reap', 'blackhole', 'quiet', 'rest-errors', 'dm-burst'] as const;
 let faultIndex = 0;
 const faultTimer = setInterval(() => {
   const fault = faults[faultIndex++ % faults.length]!;
+  if (fault === 'reap') server.reapSessions();
+  if (fault === 'quiet') quietUntil = Date.now() + Math.min(10_000, faultEverySeconds * 700);
+  if (fault === 'dm-burst') {
+    // More than a page of one thread while away: the walk back with before_id must get all.
+    server.dropConnections();
+    for (let i = 0; i < 45; i++) published.add(server.sendDirectMessage(friends[0]!.id, me.id, `burst ${i}`).id);
+  }
   if (fault === 'restart') void server.restart();
   if (fault === 'drop') server.dropConnections();
   if (fault === 'blackhole') {
@@ -119,6 +135,7 @@ const report = {
   duplicated,
   deliveredByCatchUp: caughtUp,
   reconnects,
+  reconnectsWhileQuiet,
   errorsReported: errors,
   heapStart: mb(startMemory.heapUsed),
   heapEnd: mb(endMemory.heapUsed),
@@ -126,4 +143,4 @@ const report = {
   rssEnd: mb(endMemory.rss),
 };
 console.log(JSON.stringify(report, null, 2));
-process.exitCode = lost === 0 && duplicated === 0 ? 0 : 1;
+process.exitCode = lost === 0 && duplicated === 0 && reconnectsWhileQuiet === 0 ? 0 : 1;

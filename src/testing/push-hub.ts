@@ -116,12 +116,18 @@ export class PushHub {
    * WebSocket is closed before the reply reaches it. The in-process client is spared.
    * Returns how many were reaped.
    */
-  reapSessions(): number {
+  reapSessions(options: { closeSockets?: boolean } = {}): number {
     if (this.#closed) return 0;
     const engine = engineOf(this.#adapter);
     let reaped = 0;
     for (const clientId of [...this.#sessions.keys()]) {
       if (clientId === this.#internalId) continue;
+      // Detached first, the WebSocket survives the session: faye would otherwise close it,
+      // and a client would learn of the reap from a closed socket for free.
+      if (!options.closeSockets) {
+        const connection = engine._connections?.get(clientId);
+        if (connection) connection.socket = null;
+      }
       engine.destroyClient(clientId);
       reaped++;
     }
@@ -177,15 +183,19 @@ interface InProcessClientInternals {
   _dispatcher?: { _envelopes?: Map<string, { timer?: ReturnType<typeof setTimeout> | null }> };
 }
 
+interface EngineInternals {
+  destroyClient(clientId: string): void;
+  _connections?: Map<string, { socket?: unknown }>;
+}
 interface AdapterInternals {
-  _server?: { _engine?: { destroyClient?(clientId: string): void } };
+  _server?: { _engine?: Partial<EngineInternals> };
 }
 
 /** faye's engine proxy, which owns the sessions (`NodeAdapter._server._engine`). */
-function engineOf(adapter: NodeAdapter): { destroyClient(clientId: string): void } {
+function engineOf(adapter: NodeAdapter): EngineInternals {
   const engine = (adapter as unknown as AdapterInternals)._server?._engine;
   if (typeof engine?.destroyClient !== 'function') throw new Error('faye internals changed: its engine cannot be reached to reap sessions.');
-  return engine as { destroyClient(clientId: string): void };
+  return engine as EngineInternals;
 }
 
 function stopInProcessClient(client: Client): void {

@@ -340,16 +340,16 @@ export class GroupMeServer {
    * `401:<clientId>:Unknown client` and advice `reconnect: 'handshake'`: a dead session,
    * not a bad token, cured by a new handshake and re-subscribing.
    *
-   * A `/meta/connect` held at that moment is flushed by faye: over a WebSocket, faye
-   * closes the socket at once and the reply it writes is lost with it (`metaLog` still
-   * shows it), so a faye client sees `transport:down`, re-sends its connect after its
-   * `retry` delay and is refused; over long-polling the held connect is answered
-   * successfully and the next one is refused. What GroupMe does to a held connect is not
-   * known. Whatever is published until a client has re-subscribed is lost to it.
+   * By default the sockets stay open, the least convenient reading for a client: nothing
+   * says a reaped session's socket is closed, and GroupMe's reported symptom is a refusal
+   * of the next request. A `/meta/connect` held at that moment is answered (successfully,
+   * as an empty connect), the client's next one is refused, and until then whatever is
+   * published is lost to it with no sign at all. `{ closeSockets: true }` lets faye close
+   * them instead, as it does by itself: a faye client then sees `transport:down` at once.
    * Returns how many sessions were reaped (the server's own publisher is spared).
    */
-  reapSessions(): number {
-    return this.#hub?.reapSessions() ?? 0;
+  reapSessions(options: { readonly closeSockets?: boolean } = {}): number {
+    return this.#hub?.reapSessions(options) ?? 0;
   }
 
   /** Destroys every open socket at once; the server stays up. */

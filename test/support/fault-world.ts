@@ -1,5 +1,5 @@
 import { PushClient, type PushClientOptions, type StateChange } from '../../src/index.js';
-import { createGroupMeServer, type GroupMeServer, type SimGroup, type SimUser } from '../../src/testing/index.js';
+import { createGroupMeServer, type GroupMeServer, type GroupMeServerOptions, type SimGroup, type SimUser } from '../../src/testing/index.js';
 import { until } from './wait.js';
 
 /** Short timings so faults are noticed and recovered from in well under a second. */
@@ -25,14 +25,18 @@ export class FaultWorld {
     readonly group: SimGroup,
     readonly client: PushClient,
   ) {
-    client.on('line.create', (e) => this.#count(e.message.id, e.origin));
-    client.on('direct_message.create', (e) => this.#count(e.message.id, e.origin));
+    client.on('line.create', (e) => this.#count(e.message.id, e.origin, e.message.groupId));
+    client.on('direct_message.create', (e) => this.#count(e.message.id, e.origin, e.message.chatId));
     client.on('state', (s) => this.states.push(s));
     client.on('error', (e) => this.errors.push(e));
   }
 
-  static async create(options: Partial<PushClientOptions> = {}, pingIntervalMs = 100): Promise<FaultWorld> {
-    const server = await createGroupMeServer({ pingIntervalMs });
+  /** The server runs GroupMe's as-observed profile (no pings) unless `server` says otherwise. */
+  static async create(options: Partial<PushClientOptions> = {}, server: GroupMeServerOptions = {}): Promise<FaultWorld> {
+    return FaultWorld.#build(await createGroupMeServer(server), options);
+  }
+
+  static #build(server: GroupMeServer, options: Partial<PushClientOptions>): FaultWorld {
     const me = server.addUser({ name: 'Me' });
     const friend = server.addUser({ name: 'Friend' });
     const group = server.addGroup({ name: 'G', members: [me.id, friend.id] });
@@ -48,6 +52,9 @@ export class FaultWorld {
     ids.push(this.server.sendDirectMessage(this.friend.id, this.me.id, `${label} dm`).id);
     return ids;
   }
+
+  /** Every delivered id of one conversation (group id or `a+b`), in delivery order. */
+  readonly order = new Map<string, string[]>();
 
   /** Waits until every id was delivered at least once. */
   async received(ids: readonly string[]): Promise<void> {
@@ -68,7 +75,10 @@ export class FaultWorld {
     await this.server.close();
   }
 
-  #count(id: string, origin: string): void {
+  #count(id: string, origin: string, conversation: string): void {
+    const order = this.order.get(conversation) ?? [];
+    order.push(id);
+    this.order.set(conversation, order);
     this.delivered.set(id, (this.delivered.get(id) ?? 0) + 1);
     this.origins.set(id, origin);
   }
