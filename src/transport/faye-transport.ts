@@ -70,8 +70,6 @@ export class FayeTransport {
     this.#options = options;
     this.#handlers = handlers;
     this.#client = new faye.Client(options.url, { retry: options.retrySeconds });
-    // JSONP puts each message, the subscribe's access token included, in a URL.
-    this.#client.disable('callback-polling');
     this.#client.addExtension(createAuthExtension(options.token));
     this.#client.addExtension(
       createFailureWatch({
