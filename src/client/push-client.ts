@@ -13,7 +13,7 @@ import { TimeoutError } from '../errors/timeout-error.js';
 import { Backoff } from '../recovery/backoff.js';
 import { cursorKeyOf, fetchMissed, type CursorAccess } from '../recovery/catch-up.js';
 import { chatCursorKey, groupCursorKey } from '../recovery/cursor-store.js';
-import { LivenessWatch, type LivenessVerdict } from '../recovery/liveness.js';
+import { LivenessWatch, probeWithin, type LivenessVerdict } from '../recovery/liveness.js';
 import { SeenIds } from '../recovery/seen-ids.js';
 import { listConversations, type Conversation } from '../rest/conversations.js';
 import { GroupMeApi } from '../rest/groupme-api.js';
@@ -194,11 +194,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     const transport = this.#transport!;
     const started = performance.now();
     const timeoutMs = this.#options.liveness.probeTimeoutMs;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const outcome = await Promise.race([
-      transport.probe(userChannel(this.#userId!)),
-      new Promise<'unanswered'>((resolve) => (timer = setTimeout(() => resolve('unanswered'), timeoutMs))),
-    ]).finally(() => clearTimeout(timer));
+    const outcome = await probeWithin(() => transport.probe(userChannel(this.#userId!)), timeoutMs);
     if (outcome === 'unanswered') throw new TimeoutError('a ping (a /meta/subscribe of /user)', timeoutMs);
     if (outcome === 'refused') {
       const error = new SessionLostError('a ping was refused');

@@ -1,5 +1,21 @@
 import type { ProbeOutcome } from '../transport/faye-transport.js';
 
+/**
+ * A probe's outcome, or `unanswered` once `timeoutMs` passed first (a rejected probe counts
+ * as unanswered too). The timer is cleared either way.
+ */
+export async function probeWithin(probe: () => Promise<ProbeOutcome>, timeoutMs: number): Promise<ProbeOutcome> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const unanswered = new Promise<ProbeOutcome>((resolve) => {
+    timer = setTimeout(() => resolve('unanswered'), timeoutMs);
+  });
+  try {
+    return await Promise.race([probe().catch((): ProbeOutcome => 'unanswered'), unanswered]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Why the watch gave up on a connection. */
 export type LivenessVerdict =
   /** The probe went unanswered: the socket is dead, however open it looks. */
@@ -83,13 +99,7 @@ export class LivenessWatch {
     const run = this.#run;
     this.#probing = true;
     const asked = this.#now();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const unanswered = new Promise<ProbeOutcome>((resolve) => {
-      timer = setTimeout(() => resolve('unanswered'), this.#timings.probeTimeoutMs);
-    });
-    const probe = this.#probe().catch((): ProbeOutcome => 'unanswered');
-    void Promise.race([probe, unanswered]).then((outcome) => {
-      clearTimeout(timer);
+    void probeWithin(this.#probe, this.#timings.probeTimeoutMs).then((outcome) => {
       if (run !== this.#run) return;
       this.#probing = false;
       if (outcome === 'answered') return this.touch();
