@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import faye, { type BayeuxMessage, type Client, type Extension, type ExtensionCallback, type NodeAdapter } from 'faye';
+import { answerEachRequestOnce } from './answer-once.js';
 import { createMetaLogger, type MetaLogEntry } from './meta-log.js';
 import { INTERNAL_KEY } from './push-auth.js';
 import { addToSetIndex } from './set-index.js';
@@ -60,6 +61,7 @@ export class PushHub {
   }
 
   attach(server: HttpServer): void {
+    answerEachRequestOnce(this.#adapter);
     this.#adapter.attach(server);
   }
 

@@ -1,18 +1,68 @@
 import type { BayeuxMessage, Extension, ExtensionCallback } from 'faye';
 
+/** The one transport whose messages travel in a URL's query string. */
+const URL_TRANSPORT = 'callback-polling';
+/** How often a held message looks again for a transport that keeps it out of URLs. */
+const RECHECK_MS = 25;
+
+export interface AuthExtensionOptions {
+  readonly token: string;
+  /** The transport faye is about to send on; `undefined` when unknown. */
+  readonly transportType: () => string | undefined;
+  /** How long a message that carries the token waits for another transport before it is dropped. */
+  readonly holdMs: number;
+  readonly now?: () => number;
+}
+
+/** The auth extension and the way to free the timers of the messages it holds. */
+export interface AuthExtension extends Extension {
+  dispose(): void;
+}
+
 /**
  * GroupMe authenticates each `/meta/subscribe` (and each client publish, such as typing)
  * by `ext.access_token`; `ext.timestamp` is Unix seconds. Other meta messages go bare so
  * the token travels no further than it must.
+ *
+ * A browser cannot handshake cross-origin without callback-polling (JSONP), and faye keeps
+ * sending on the handshake's transport until the WebSocket it prefers has opened: a
+ * subscribe sent in that window would put the token in a URL. So a message that carries
+ * the token waits while faye's transport is callback-polling, and is dropped (its sender's
+ * timeout reports it) if no other transport comes within `holdMs`.
  */
-export function createAuthExtension(token: string, now: () => number = Date.now): Extension {
+export function createAuthExtension(options: AuthExtensionOptions): AuthExtension {
+  const now = options.now ?? Date.now;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let disposed = false;
+
+  const release = (message: BayeuxMessage, callback: ExtensionCallback, deadline: number): void => {
+    if (disposed) return;
+    if (options.transportType() === URL_TRANSPORT) {
+      if (now() >= deadline) {
+        callback(null);
+        return;
+      }
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        release(message, callback, deadline);
+      }, RECHECK_MS);
+      timers.add(timer);
+      return;
+    }
+    message.ext = { ...message.ext, access_token: options.token, timestamp: Math.floor(now() / 1000) };
+    callback(message);
+  };
+
   return {
     outgoing(message: BayeuxMessage, callback: ExtensionCallback): void {
       const channel = message.channel;
-      if (channel === '/meta/subscribe' || !channel.startsWith('/meta/')) {
-        message.ext = { ...message.ext, access_token: token, timestamp: Math.floor(now() / 1000) };
-      }
-      callback(message);
+      if (channel === '/meta/subscribe' || !channel.startsWith('/meta/')) release(message, callback, now() + options.holdMs);
+      else callback(message);
+    },
+    dispose(): void {
+      disposed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
     },
   };
 }

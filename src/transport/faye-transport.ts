@@ -4,8 +4,9 @@ import { ClientStoppedError } from '../errors/client-stopped-error.js';
 import { SessionLostError } from '../errors/session-lost-error.js';
 import type { SubscriptionError } from '../errors/subscription-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
-import { createAuthExtension } from './auth-extension.js';
+import { createAuthExtension, type AuthExtension } from './auth-extension.js';
 import { namesSession, parseBayeuxError, subscriptionFailure } from './bayeux-error.js';
+import { connectionTypeOf } from './connection-type.js';
 import { createFailureWatch } from './failure-watch.js';
 import { tearDownFayeClient } from './teardown.js';
 
@@ -54,6 +55,7 @@ interface Entry {
  */
 export class FayeTransport {
   readonly #client: Client;
+  readonly #auth: AuthExtension;
   readonly #options: FayeTransportOptions;
   readonly #handlers: FayeTransportHandlers;
   readonly #entries = new Map<string, Entry>();
@@ -70,7 +72,12 @@ export class FayeTransport {
     this.#options = options;
     this.#handlers = handlers;
     this.#client = new faye.Client(options.url, { retry: options.retrySeconds });
-    this.#client.addExtension(createAuthExtension(options.token));
+    this.#auth = createAuthExtension({
+      token: options.token,
+      transportType: () => connectionTypeOf(this.#client),
+      holdMs: options.subscribeTimeoutMs,
+    });
+    this.#client.addExtension(this.#auth);
     this.#client.addExtension(
       createFailureWatch({
         onActivity: () => {
@@ -174,6 +181,7 @@ export class FayeTransport {
     this.#client.removeListener('transport:down', this.#onDown);
     for (const entry of this.#entries.values()) entry.fail(new ClientStoppedError(`subscribing to ${entry.channel.path}`));
     this.#entries.clear();
+    this.#auth.dispose();
     tearDownFayeClient(this.#client);
   }
 

@@ -1,70 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createGroupMeServer, type GroupMeServer, type SimGroup, type SimUser } from '../../src/testing/index.js';
 import { until } from '../support/wait.js';
+import { buildPackage, bundlePage, launchChromium, servePage, skip } from './harness.js';
 import type { PageConfig, SeenEvent } from './page.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-// Debian's Chromium, headless, with nothing that reaches beyond localhost.
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-// Without Chromium the test cannot run; under CI that is a failure, not a skip.
-const skip = !existsSync(CHROMIUM) && !process.env.CI ? `needs ${CHROMIUM} (apt-get install chromium)` : false;
-
-const HTML = `<!doctype html>
-<meta charset="utf-8">
-<title>groupme-push in a browser</title>
-<p>State: <span id="state">idle</span></p>
-<ul id="events"></ul>
-<script type="module" src="/page.js"></script>`;
-
-/** Bundles page.ts the way an app would: the package by name, for the browser. */
-async function bundlePage(): Promise<string> {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL('page.ts', import.meta.url))],
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    logLevel: 'silent',
-    absWorkingDir: root,
-    // Not the repo's tsconfig: its `paths` would map the package name to src/.
-    tsconfigRaw: {},
-  });
-  return result.outputFiles[0]!.text;
-}
-
-/** The page and its bundle on their own origin, apart from the look-alike server's. */
-async function servePage(script: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    if (req.url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-    else if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(HTML);
-    else if (req.url === '/favicon.ico') res.writeHead(204).end();
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  assert.ok(address && typeof address === 'object');
-  return { server, url: `http://127.0.0.1:${address.port}/` };
-}
 
 describe('PushClient in Chromium', { skip, timeout: 180_000 }, () => {
   let groupme: GroupMeServer;
@@ -91,14 +32,14 @@ describe('PushClient in Chromium', { skip, timeout: 180_000 }, () => {
   }
 
   before(async () => {
-    await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: root });
+    await buildPackage();
     groupme = await createGroupMeServer({ pingIntervalMs: 0 });
     me = groupme.addUser({ name: 'Me' });
     other = groupme.addUser({ name: 'Other' });
     group = groupme.addGroup({ name: 'Browsers', members: [me.id, other.id] });
     ({ server: pageServer, url: pageUrl } = await servePage(await bundlePage()));
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.setDefaultTimeout(20_000);
     page.on('request', (request) => urls.push(request.url()));

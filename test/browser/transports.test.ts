@@ -1,0 +1,102 @@
+// A cross-origin browser can only handshake over callback-polling (JSONP), whose messages
+// travel in the URL. These tests prove the token never does, whichever transport faye ends
+// up on: with no WebSocket at all, and with a WebSocket slower to open than a JSONP round trip.
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { createGroupMeServer, type GroupMeServer } from '../../src/testing/index.js';
+import { buildPackage, bundlePage, launchChromium, servePage, skip } from './harness.js';
+import type { PageConfig } from './page.js';
+
+/** Which WebSocket the page gets. */
+type WebSocketKind = 'missing' | 'slow';
+
+interface Visit {
+  readonly urls: string[];
+  readonly token: string;
+  readonly pageErrors: string[];
+}
+
+describe('the token in a browser, whatever transport faye picks', { skip, timeout: 120_000 }, () => {
+  let groupme: GroupMeServer;
+  let pageServer: Server;
+  let pageUrl: string;
+  let browser: Browser;
+
+  before(async () => {
+    await buildPackage();
+    groupme = await createGroupMeServer();
+    ({ server: pageServer, url: pageUrl } = await servePage(await bundlePage()));
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (pageServer) await new Promise((resolve) => pageServer.close(resolve));
+    await groupme?.close();
+  });
+
+  /** Opens the page for a new user, waits for one pushed message, and returns what it requested. */
+  async function visit(webSocket: WebSocketKind): Promise<Visit> {
+    const me = groupme.addUser({ name: `Me (${webSocket})` });
+    const other = groupme.addUser({ name: 'Other' });
+    const group = groupme.addGroup({ name: `Group (${webSocket})`, members: [me.id, other.id] });
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      const urls: string[] = [];
+      const pageErrors: string[] = [];
+      page.on('request', (request) => urls.push(request.url()));
+      page.on('websocket', (socket) => urls.push(socket.url()));
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      const config: PageConfig = { token: me.token, pushUrl: groupme.pushUrl, apiUrl: groupme.apiUrl };
+      await page.addInitScript((value) => {
+        window.pushConfig = value;
+      }, config);
+      await page.addInitScript((kind: WebSocketKind) => {
+        const Native = window.WebSocket;
+        if (kind === 'missing') {
+          delete (window as { WebSocket?: unknown }).WebSocket;
+          return;
+        }
+        // Opens 1.5 s late, as behind a proxy that is slow to upgrade: the JSONP handshake
+        // answers first, and faye would send on JSONP until the socket is up.
+        window.WebSocket = class extends Native {
+          override set onopen(listener: ((event: Event) => void) | null) {
+            super.onopen = (event) => setTimeout(() => listener?.call(this, event), 1_500);
+          }
+          override get onopen(): ((event: Event) => void) | null {
+            return super.onopen;
+          }
+        };
+      }, webSocket);
+      await page.goto(pageUrl);
+      await page.waitForFunction(() => document.querySelector('#state')?.textContent === 'connected');
+      groupme.post(group.id, other.id, `pushed over ${webSocket}`);
+      await page.locator('#events li', { hasText: `pushed over ${webSocket}` }).first().waitFor();
+      return { urls, token: me.token, pageErrors };
+    } finally {
+      await context.close();
+    }
+  }
+
+  const jsonp = (url: string): boolean => url.startsWith(groupme.pushUrl) && url.includes('?message=');
+
+  it('with no WebSocket, subscribes and receives without the token in any URL', async () => {
+    const { urls, token, pageErrors } = await visit('missing');
+    assert.ok(urls.some(jsonp), 'the handshake went over callback-polling');
+    assert.ok(!urls.some((url) => url.startsWith('ws:')), 'no WebSocket was opened');
+    assert.deepEqual(urls.filter((url) => url.includes(token)), []);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('with a WebSocket slower than JSONP, holds the subscribes for it instead of sending them in a URL', async () => {
+    const { urls, token, pageErrors } = await visit('slow');
+    assert.ok(urls.some(jsonp), 'the handshake went over callback-polling');
+    assert.ok(urls.some((url) => url.startsWith('ws:')), 'the WebSocket was opened');
+    assert.deepEqual(urls.filter((url) => url.includes(token)), []);
+    assert.deepEqual(pageErrors, []);
+  });
+});
