@@ -1,53 +1,75 @@
 import type { PushEvent } from '../events/types.js';
+import { Queue } from './queue.js';
 
-export interface EventStreamSource {
-  on(name: 'event', listener: (event: PushEvent) => void): unknown;
-  off(name: 'event', listener: (event: PushEvent) => void): unknown;
+interface Entry {
+  readonly event: PushEvent;
+  readonly handled: () => void;
 }
 
+type Waiter = { resolve(result: IteratorResult<PushEvent>): void; reject(error: unknown): void };
+
 /**
- * Buffers events between the emitter (which never waits) and a `for await` loop (which
- * may). Ends when `signal` aborts or `end()` is called; ending removes its listener.
+ * One `events()` loop. The client hands it each event and waits (per conversation) until
+ * the consumer has asked for the next one: that is when the event counts as handled and its
+ * conversation's cursor may move. So the buffer never holds more than one event per
+ * conversation; the rest wait in the client's bounded conversation queues.
+ *
+ * It ends when `signal` aborts or the client stops (the loop finishes), or when the client
+ * fails (the pending or next `next()` rejects with the final error once, then the loop is
+ * done). Events still buffered at the end are dropped unhandled: their cursors did not move,
+ * so a persistent cursor store delivers them again after a restart.
  */
 export class EventStream implements AsyncIterableIterator<PushEvent> {
-  readonly #source: EventStreamSource;
   readonly #signal: AbortSignal | undefined;
-  readonly #buffer: PushEvent[] = [];
-  #waiting: ((result: IteratorResult<PushEvent>) => void) | undefined;
+  readonly #onEnd: (stream: EventStream) => void;
+  readonly #buffer = new Queue<Entry>();
+  readonly #waiters = new Queue<Waiter>();
+  /** Events the consumer has been given and not yet moved past. */
+  readonly #inHand: Array<() => void> = [];
   #done = false;
-  readonly #onEvent = (event: PushEvent): void => {
-    if (this.#waiting) {
-      const resolve = this.#waiting;
-      this.#waiting = undefined;
-      resolve({ value: event, done: false });
-    } else {
-      this.#buffer.push(event);
-    }
-  };
+  #error: { readonly value: unknown } | undefined;
   readonly #onAbort = (): void => this.end();
-  readonly #onEnded: ((stream: EventStream) => void) | undefined;
 
-  constructor(source: EventStreamSource, signal?: AbortSignal, onEnd?: (stream: EventStream) => void) {
-    this.#source = source;
+  constructor(signal: AbortSignal | undefined, onEnd: (stream: EventStream) => void) {
     this.#signal = signal;
-    this.#onEnded = onEnd;
-    source.on('event', this.#onEvent);
+    this.#onEnd = onEnd;
     if (signal?.aborted) this.end();
     else signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
-  next(): Promise<IteratorResult<PushEvent>> {
-    const event = this.#buffer.shift();
-    if (event) return Promise.resolve({ value: event, done: false });
-    if (this.#done) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => {
-      this.#waiting = resolve;
+  /** Offers an event; the promise resolves once the consumer has moved past it (or the loop ended). */
+  push(event: PushEvent): Promise<void> | undefined {
+    if (this.#done) return undefined;
+    return new Promise<void>((handled) => {
+      const waiter = this.#waiters.shift();
+      if (waiter) {
+        this.#inHand.push(handled);
+        waiter.resolve({ value: event, done: false });
+      } else {
+        this.#buffer.push({ event, handled });
+      }
     });
+  }
+
+  next(): Promise<IteratorResult<PushEvent>> {
+    // Asking for the next event is what says the previous ones were handled.
+    for (const handled of this.#inHand.splice(0)) handled();
+    const entry = this.#buffer.shift();
+    if (entry) {
+      this.#inHand.push(entry.handled);
+      return Promise.resolve({ value: entry.event, done: false });
+    }
+    if (this.#error) {
+      const { value } = this.#error;
+      this.#error = undefined;
+      return Promise.reject(value);
+    }
+    if (this.#done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
   return(): Promise<IteratorResult<PushEvent>> {
     this.end();
-    this.#buffer.length = 0;
     return Promise.resolve({ value: undefined, done: true });
   }
 
@@ -55,17 +77,31 @@ export class EventStream implements AsyncIterableIterator<PushEvent> {
     return this;
   }
 
-  /** Stops the stream: events already buffered are still yielded, then the loop ends. */
+  /** Ends the loop: pending and later `next()` calls resolve done. */
   end(): void {
+    this.#finish(undefined);
+  }
+
+  /** Ends the loop with the client's final error: the pending (or next) `next()` rejects with it, once. */
+  fail(error: unknown): void {
+    this.#finish({ value: error });
+  }
+
+  #finish(error: { readonly value: unknown } | undefined): void {
     if (this.#done) return;
     this.#done = true;
-    this.#source.off('event', this.#onEvent);
     this.#signal?.removeEventListener('abort', this.#onAbort);
-    this.#onEnded?.(this);
-    if (this.#waiting) {
-      const resolve = this.#waiting;
-      this.#waiting = undefined;
-      resolve({ value: undefined, done: true });
+    this.#onEnd(this);
+    // Nobody will move past these any more; whoever waits on them must not wait forever.
+    for (const handled of this.#inHand.splice(0)) handled();
+    for (let entry = this.#buffer.shift(); entry; entry = this.#buffer.shift()) entry.handled();
+    let waiter = this.#waiters.shift();
+    if (waiter && error) {
+      waiter.reject(error.value);
+      waiter = this.#waiters.shift();
+    } else if (error) {
+      this.#error = error;
     }
+    for (; waiter; waiter = this.#waiters.shift()) waiter.resolve({ value: undefined, done: true });
   }
 }

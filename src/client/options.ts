@@ -52,6 +52,14 @@ export interface PushClientOptions {
   readonly cursorStore?: CursorStore;
   /** How many recent message ids are remembered to drop duplicates. Default 10,000. */
   readonly dedupeCapacity?: number;
+  /**
+   * How many events one conversation may have waiting for its listeners (behind a slow
+   * listener, or held while it is caught up). Past it, a message is dropped from memory and
+   * fetched again over REST once the queue has drained (its cursor is behind it); any other
+   * event (typing, a reaction) is dropped and reported as a `DELIVERY_OVERFLOW` error.
+   * Default 1,000.
+   */
+  readonly maxQueuedPerConversation?: number;
 }
 
 export interface ResolvedOptions {
@@ -71,6 +79,7 @@ export interface ResolvedOptions {
   readonly catchUp: boolean;
   readonly cursorStore: CursorStore;
   readonly dedupeCapacity: number;
+  readonly maxQueuedPerConversation: number;
 }
 
 export function resolveOptions(options: PushClientOptions): ResolvedOptions {
@@ -102,6 +111,7 @@ export function resolveOptions(options: PushClientOptions): ResolvedOptions {
     catchUp: options.catchUp ?? true,
     cursorStore: options.cursorStore ?? new MemoryCursorStore(),
     dedupeCapacity: positive(options.dedupeCapacity, 10_000, 'dedupeCapacity'),
+    maxQueuedPerConversation: positive(options.maxQueuedPerConversation, 1_000, 'maxQueuedPerConversation'),
   };
 }
 

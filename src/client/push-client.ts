@@ -1,52 +1,23 @@
-import { compareIds, directMessageChannel, groupChannel, userChannel, type PushChannel } from '../events/channel.js';
+import { directMessageChannel, groupChannel, userChannel, type PushChannel } from '../events/channel.js';
 import { parsePushMessage } from '../events/parse.js';
 import type { PushEvent, PushEventMap } from '../events/types.js';
-import { AuthenticationError } from '../errors/authentication-error.js';
 import { ClientStateError } from '../errors/client-state-error.js';
 import { ClientStoppedError } from '../errors/client-stopped-error.js';
 import { GroupMePushError } from '../errors/groupme-push-error.js';
-import { HandshakeError } from '../errors/handshake-error.js';
-import { LivenessError } from '../errors/liveness-error.js';
-import { SessionLostError } from '../errors/session-lost-error.js';
-import { SubscriptionError } from '../errors/subscription-error.js';
-import { TimeoutError } from '../errors/timeout-error.js';
 import { Backoff } from '../recovery/backoff.js';
-import { cursorKeyOf, fetchMissed, type CursorAccess } from '../recovery/catch-up.js';
-import { chatCursorKey, groupCursorKey } from '../recovery/cursor-store.js';
-import { LivenessWatch, probeWithin, type LivenessVerdict } from '../recovery/liveness.js';
-import { SeenIds } from '../recovery/seen-ids.js';
 import { listConversations, type Conversation } from '../rest/conversations.js';
 import { GroupMeApi } from '../rest/groupme-api.js';
-import { FayeTransport } from '../transport/faye-transport.js';
+import { CatchUpRunner, type CatchUpReport } from './catch-up-runner.js';
+import { Connection } from './connection.js';
 import type { ConnectionState, StateChange } from './connection-state.js';
+import { CursorBook } from './cursor-book.js';
+import { Delivery } from './delivery.js';
 import { EventStream } from './event-stream.js';
 import { resolveOptions, type PushClientOptions, type ResolvedOptions } from './options.js';
 import { SafeEmitter } from './safe-emitter.js';
+import { Subscriptions } from './subscriptions.js';
 
-/** A conversation whose history could not be read during a catch-up. */
-export interface CatchUpFailure {
-  readonly kind: 'group' | 'direct_message';
-  /** The group id, or the DM thread as REST spells it (`lo+hi`). */
-  readonly id: string;
-  /** Why: an `ApiError` (404 for a group you left, 401 for one conversation...), a `NetworkError`... */
-  readonly error: GroupMePushError;
-}
-
-/** What a catch-up after a (re)connect did. */
-export interface CatchUpReport {
-  /** Messages delivered with `origin: 'catch-up'` (duplicates of live ones not counted). */
-  readonly delivered: number;
-  /**
-   * Listing the conversations failed, so nothing could be caught up; it is retried after a
-   * backoff delay, from the cursors. Null when the listing worked.
-   */
-  readonly error: GroupMePushError | null;
-  /**
-   * Conversations whose history read failed. Each keeps its cursor and is retried after a
-   * backoff delay; the others were caught up regardless.
-   */
-  readonly failures: readonly CatchUpFailure[];
-}
+export type { CatchUpFailure, CatchUpReport } from './catch-up-runner.js';
 
 /** Everything a PushClient emits: each push event by its type, plus lifecycle events. */
 export interface PushClientEvents extends PushEventMap {
@@ -59,8 +30,8 @@ export interface PushClientEvents extends PushEventMap {
   /** A catch-up after a (re)connect finished. */
   'catch-up': CatchUpReport;
   /**
-   * Something went wrong that you may want to log: a listener threw, a channel was lost,
-   * the connection failed. Never thrown: with no listener it is simply not reported.
+   * Something went wrong that you may want to log: a listener threw or rejected, a channel
+   * was lost, the connection failed. Never thrown: with no listener it is simply not reported.
    */
   error: GroupMePushError;
 }
@@ -71,10 +42,17 @@ export interface EventsOptions {
   readonly signal?: AbortSignal;
 }
 
+type Waiter = { resolve(): void; reject(error: Error): void };
+
 /**
  * A connection to GroupMe's push service that emits typed events, and keeps itself alive:
  * it notices a silent socket, reconnects with backoff, and fetches over REST whatever was
- * published meanwhile, so each message reaches you exactly once.
+ * published meanwhile, so each message reaches you exactly once in a process, and at least
+ * once across crashes with a persistent cursor store.
+ *
+ * Listeners may be async: the client waits for every listener of an event (and every
+ * `events()` loop to ask for the next one) before it hands out the next event of the same
+ * conversation and before the conversation's cursor moves past it.
  *
  * @example
  * const client = new PushClient({ token: process.env.GROUPME_TOKEN! });
@@ -85,34 +63,19 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
   /** The REST client this PushClient uses; handy for replies. */
   readonly api: GroupMeApi;
   readonly #options: ResolvedOptions;
-  readonly #wanted = new Map<string, PushChannel>();
   readonly #streams = new Set<EventStream>();
-  readonly #seen: SeenIds;
-  readonly #cursors = new Map<string, string>();
-  readonly #backoff: Backoff;
-  /** Catch-up retries wait on their own schedule: a flaky REST API is not a flaky socket. */
-  readonly #catchUpBackoff: Backoff;
-  readonly #liveness: LivenessWatch;
-  #state: ConnectionState = 'idle';
+  readonly #book: CursorBook;
+  readonly #delivery: Delivery;
+  readonly #subscriptions: Subscriptions;
+  readonly #connection: Connection;
+  readonly #catchUp: CatchUpRunner;
+  /** Callers of subscribe*() whose transport was replaced: they wait for the next connection. */
+  readonly #waitingForConnection = new Set<Waiter>();
   #userId: string | undefined;
-  #transport: FayeTransport | undefined;
   #starting: Promise<void> | undefined;
   #abort: AbortController | undefined;
-  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  #healthyTimer: ReturnType<typeof setTimeout> | undefined;
-  #catchUpTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Aborts the running catch-up when its connection is replaced or the client stops. */
-  #catchUpAbort: AbortController | undefined;
-  /**
-   * Live message events held back from the moment a connection is (re)built until its
-   * catch-up is done, so each conversation is delivered in order and the cursors cannot
-   * jump over the gap that catch-up is about to fill.
-   */
-  #held: PushEvent[] | undefined;
-  /** True while any conversation may have a gap: live events then leave the cursors where they are. */
-  #gapEverywhere = false;
-  /** Conversations (cursor keys) whose last catch-up failed: their cursors wait for the retry. */
-  readonly #gaps = new Set<string>();
+  /** The final error once `failed`; events() loops started after that throw it. */
+  #finalError: Error | null = null;
 
   constructor(options: PushClientOptions) {
     super();
@@ -124,19 +87,50 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       retry: this.#options.restRetry,
       rateLimit: this.#options.restRateLimit,
     });
-    this.#seen = new SeenIds(this.#options.dedupeCapacity);
-    this.#backoff = new Backoff(this.#options.reconnectBaseDelayMs, this.#options.reconnectMaxDelayMs);
-    this.#catchUpBackoff = new Backoff(this.#options.reconnectBaseDelayMs, this.#options.reconnectMaxDelayMs);
-    this.#liveness = new LivenessWatch(
-      this.#options.liveness,
-      () => this.#transport?.probe(userChannel(this.#userId!)) ?? Promise.resolve('refused'),
-      (verdict) => this.#onDead(verdict),
+    const report = (error: GroupMePushError): void => void this.emit('error', error);
+    this.#book = new CursorBook(this.#options.cursorStore, report);
+    this.#delivery = new Delivery(
+      {
+        dispatch: (event) => this.#dispatch(event),
+        advance: (key, id) => this.#book.advance(key, id),
+        overflow: (key, event) => this.#overflow(key, event),
+      },
+      { maxQueued: this.#options.maxQueuedPerConversation, dedupeCapacity: this.#options.dedupeCapacity },
     );
+    this.#subscriptions = new Subscriptions(this.api, { subscribed: (channel) => void this.emit('subscribed', channel), error: report });
+    const catchUpBackoff = new Backoff(this.#options.reconnectBaseDelayMs, this.#options.reconnectMaxDelayMs);
+    this.#catchUp = new CatchUpRunner(this.api, this.#delivery, this.#book, catchUpBackoff, {
+      userId: () => this.#userId!,
+      connected: () => this.#connection.state === 'connected',
+      listed: (conversations) => this.#subscribeNew(conversations),
+      report: (result) => void this.emit('catch-up', result),
+      error: report,
+      refused: (error) => this.#connection.end({ kind: 'catch-up-refused', error }),
+    });
+    this.#connection = new Connection(this.#options, () => userChannel(this.#userId!), {
+      subscribe: (transport) => this.#subscriptions.holdAll(transport, () => this.#connection.transport, this.#abort?.signal),
+      connecting: () => {
+        this.#catchUp.cancel();
+        if (this.#options.catchUp) this.#delivery.holdAll();
+      },
+      reconnected: () => {
+        this.#settleWaiters(null);
+        if (this.#options.catchUp) void this.#catchUp.run();
+      },
+      message: (channel, data) => this.#receive(parsePushMessage(channel, data)),
+      channelLost: (channel, error) => {
+        this.#subscriptions.drop(channel);
+        report(error);
+      },
+      state: (change) => void this.emit('state', change),
+      error: report,
+      ended: (error) => this.#ended(error),
+    });
   }
 
   /** Where the client is in its life; watch `state` events for changes. */
   get state(): ConnectionState {
-    return this.#state;
+    return this.#connection.state;
   }
 
   /** Your GroupMe user id, known once `start()` has read it. */
@@ -146,7 +140,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
 
   /** The channels the client holds, and gets back after every reconnect. */
   get channels(): PushChannel[] {
-    return [...this.#wanted.values()];
+    return this.#subscriptions.channels;
   }
 
   /**
@@ -156,7 +150,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
    * reconnects by itself until `stop()` or a final error.
    */
   start(): Promise<void> {
-    if (this.#state === 'connected' || this.#state === 'reconnecting') return Promise.resolve();
+    if (this.state === 'connected' || this.state === 'reconnecting') return Promise.resolve();
     this.#starting ??= this.#start().finally(() => {
       this.#starting = undefined;
     });
@@ -191,22 +185,16 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
    */
   async ping(): Promise<number> {
     await this.#ready('ping()');
-    const transport = this.#transport!;
-    const started = performance.now();
-    const timeoutMs = this.#options.liveness.probeTimeoutMs;
-    const outcome = await probeWithin(() => transport.probe(userChannel(this.#userId!)), timeoutMs);
-    if (outcome === 'unanswered') throw new TimeoutError('a ping (a /meta/subscribe of /user)', timeoutMs);
-    if (outcome === 'refused') {
-      const error = new SessionLostError('a ping was refused');
-      if (this.#transport === transport) this.#reconnect('session lost', error);
-      throw error;
-    }
-    this.#liveness.touch();
-    return performance.now() - started;
+    return this.#connection.ping();
   }
 
   /**
-   * Every event as an async iterator; the loop ends when `signal` aborts or the client stops.
+   * Every event as an async iterator. The loop ends when `signal` aborts or the client
+   * stops; when the client fails, the loop throws its final error (an
+   * `AuthenticationError`, say). An event counts as handled, and its conversation's cursor
+   * may move past it, once the loop asks for the next one; meanwhile that conversation's
+   * next events wait in the client's queue, so the loop's buffer holds at most one event
+   * per conversation. Iterators do not ride on `on()`: `removeAllListeners()` leaves them be.
    *
    * @example
    * for await (const event of client.events({ signal: AbortSignal.timeout(60_000) })) {
@@ -214,44 +202,40 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
    * }
    */
   events(options: EventsOptions = {}): AsyncIterableIterator<PushEvent> {
-    const stream = new EventStream(this, options.signal, (ended) => this.#streams.delete(ended));
-    if (this.#state === 'stopped') stream.end();
+    const stream = new EventStream(options.signal, (ended) => this.#streams.delete(ended));
+    if (this.state === 'stopped') stream.end();
+    else if (this.state === 'failed') stream.fail(this.#finalError);
     else this.#streams.add(stream);
     return stream;
   }
 
   /**
    * Disconnects and frees everything: sockets, timers, pending promises (they reject with
-   * `ClientStoppedError`) and `events()` loops. The process can exit right after.
+   * `ClientStoppedError`) and `events()` loops. The process can exit right after. Rejects
+   * when the cursor store could not save the cursors (they would be lost otherwise).
    */
   async stop(): Promise<void> {
     this.#abort?.abort(new ClientStoppedError('start()'));
-    this.#halt();
-    for (const stream of this.#streams) stream.end();
-    this.#wanted.clear();
-    if (this.#state !== 'stopped') this.#setState('stopped', 'stop');
+    this.#connection.end({ kind: 'stop' });
     await this.#starting?.catch(() => undefined);
-    try {
-      await this.#options.cursorStore.flush?.();
-    } catch (error) {
-      this.emit('error', asPushError(error, 'CURSOR_STORE', 'The cursor store failed to flush.'));
-    }
+    await this.#catchUp.saveWatermark();
+    this.#book.close();
+    await this.#book.flush();
   }
 
   async #start(): Promise<void> {
     const abort = new AbortController();
     this.#abort = abort;
-    this.#backoff.reset();
-    this.#setState('connecting', 'start');
+    this.#finalError = null;
+    this.#delivery.open();
+    this.#book.open();
+    this.#connection.begin();
     try {
       const me = await this.api.me({ signal: abort.signal });
       this.#throwIfAborted(abort);
       this.#userId = me.id;
-      const own = userChannel(me.id);
-      this.#wanted.set(own.path, own);
-      // A persistent cursor store may remember messages from before this process: catch up.
-      this.#beginHolding();
-      await this.#connect();
+      this.#subscriptions.want(userChannel(me.id));
+      await this.#connection.open();
       this.#throwIfAborted(abort);
       // Listed once `/user` (which carries every message) is held, so nothing published from
       // now on can slip between the listing and the stream; the same listing feeds catch-up.
@@ -259,299 +243,130 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       if (this.#options.subscribeAll) {
         listing = await listConversations(this.api, { signal: abort.signal });
         this.#throwIfAborted(abort);
-        for (const channel of listing.map(channelOf)) this.#wanted.set(channel.path, channel);
-        await this.#subscribeWanted(this.#transport!);
+        for (const channel of listing.map(channelOf)) this.#subscriptions.want(channel);
+        await this.#subscriptions.holdAll(this.#connection.transport!, () => this.#connection.transport, abort.signal);
         this.#throwIfAborted(abort);
       }
-      this.#setState('connected', 'start');
-      this.#scheduleHealthy();
-      if (this.#options.catchUp) void this.#catchUp(listing);
+      this.#connection.established();
+      this.#settleWaiters(null);
+      if (this.#options.catchUp) void this.#catchUp.run(listing);
     } catch (error) {
       if (abort.signal.aborted) throw new ClientStoppedError('start()');
-      this.#fail(error instanceof Error ? error : new Error(String(error)), 'start failed');
+      this.#connection.end({ kind: 'start-failed', error });
       throw error;
     }
   }
 
-  /** A fresh faye client holding every wanted channel; resolves once all are acknowledged. */
-  async #connect(): Promise<void> {
-    this.#openTransport();
-    await this.#subscribeWanted(this.#transport!);
-  }
-
-  async #subscribeWanted(transport: FayeTransport): Promise<void> {
-    await Promise.all(
-      [...this.#wanted.values()].map(async (channel) => {
-        try {
-          await transport.subscribe(channel);
-          this.emit('subscribed', channel);
-        } catch (error) {
-          if (this.#transport !== transport) throw error;
-          const refusal = await this.#judgeRefusal(error);
-          // One refused channel (you left the group) must not sink the connection: drop it.
-          if (refusal === null || channel.kind === 'user') throw refusal ?? error;
-          this.#wanted.delete(channel.path);
-          this.emit('error', refusal);
-        }
-      }),
-    );
-  }
-
-  /**
-   * What a refused subscribe means. A 401 may be the token, a channel that is not yours, or
-   * a session GroupMe forgot (`401::Invalid client id`); `GET /users/me` settles the token
-   * (rejecting with `AuthenticationError` when it is refused). Returns the refusal when it
-   * is the channel's alone, and null when the connection as a whole must be retried.
-   */
-  async #judgeRefusal(error: unknown): Promise<SubscriptionError | null> {
-    if (!(error instanceof SubscriptionError)) return null;
-    if (error.status === 401) await this.api.me({ signal: this.#abort?.signal });
-    return error;
-  }
-
   async #subscribe(channel: PushChannel): Promise<void> {
     await this.#ready(`subscribing to ${channel.path}`);
-    const transport = this.#transport!;
-    const known = this.#wanted.has(channel.path);
-    this.#wanted.set(channel.path, channel);
-    try {
-      await transport.subscribe(channel);
-    } catch (error) {
-      if (this.#transport === transport && !known) this.#wanted.delete(channel.path);
-      throw error;
+    const known = this.#subscriptions.has(channel);
+    this.#subscriptions.want(channel);
+    for (;;) {
+      const transport = this.#connection.transport!;
+      try {
+        await transport.subscribe(channel);
+        break;
+      } catch (error) {
+        if (this.#connection.transport === transport || this.state === 'stopped' || this.state === 'failed') {
+          if (this.#connection.transport === transport && !known) this.#subscriptions.drop(channel);
+          throw error;
+        }
+      }
+      // The connection was rebuilt under this call: the next one holds every wanted channel.
+      await this.#nextConnection();
+      if (!this.#subscriptions.has(channel)) throw new ClientStateError(`The subscription to ${channel.path} was refused when the connection was rebuilt.`);
+      if (this.#connection.transport) return;
     }
     if (!known) this.emit('subscribed', channel);
   }
 
   async #ready(operation: string): Promise<void> {
-    if (!this.#transport && this.#starting && this.#state === 'connecting') await this.#starting;
-    if (this.#state !== 'connected' && this.#state !== 'connecting' && this.#state !== 'reconnecting') {
-      throw new ClientStateError(`Cannot do ${operation} while the client is ${this.#state}: call start() first.`);
+    if (!this.#connection.transport && this.#starting && this.state === 'connecting') await this.#starting;
+    if (this.state !== 'connected' && this.state !== 'connecting' && this.state !== 'reconnecting') {
+      throw new ClientStateError(`Cannot do ${operation} while the client is ${this.state}: call start() first.`);
     }
     // Between reconnect attempts there is no transport to acknowledge anything; rather than
     // a promise that waits an unknown time, the caller gets a clear error to retry on.
-    if (!this.#transport) throw new ClientStateError(`Cannot do ${operation} while the client is reconnecting; try again once connected.`);
+    if (!this.#connection.transport) throw new ClientStateError(`Cannot do ${operation} while the client is reconnecting; try again once connected.`);
   }
 
-  #openTransport(): void {
-    this.#closeTransport();
-    const transport = new FayeTransport(
-      {
-        url: this.#options.pushUrl,
-        token: this.#options.token,
-        subscribeTimeoutMs: this.#options.subscribeTimeoutMs,
-        retrySeconds: this.#options.fayeRetrySeconds,
-      },
-      {
-        message: (channel, data) => this.#receive(parsePushMessage(channel, data)),
-        // faye's own recovery loses what is published meanwhile; ours catches it up.
-        down: () => this.#reconnect('transport down', null),
-        sessionLost: (error) => this.#reconnect('session lost', error),
-        activity: () => this.#liveness.touch(),
-        channelLost: (channel, error) => {
-          this.#wanted.delete(channel.path);
-          this.emit('error', error);
-        },
-        handshakeRefused: (reason) => this.#reconnect('handshake refused', new HandshakeError(reason)),
-      },
-    );
-    this.#transport = transport;
-    this.#liveness.start();
+  #nextConnection(): Promise<void> {
+    return new Promise((resolve, reject) => this.#waitingForConnection.add({ resolve, reject }));
   }
 
-  /** Tears the connection down and schedules a fresh one after the next backoff delay. */
-  #reconnect(reason: string, error: GroupMePushError | null): void {
-    if (this.#state !== 'connected' && this.#state !== 'reconnecting') return;
-    this.#closeTransport();
-    this.#clearTimers();
-    const delay = this.#backoff.next();
-    if (error) this.emit('error', error);
-    this.#setState('reconnecting', reason, delay, error);
-    this.#reconnectTimer = setTimeout(() => {
-      this.#reconnectTimer = undefined;
-      void this.#attempt();
-    }, delay);
-  }
-
-  #onDead(verdict: LivenessVerdict): void {
-    if (verdict.kind === 'refused') this.#reconnect('session lost', new SessionLostError(verdict.detail));
-    else this.#reconnect(verdict.kind === 'silent' ? 'connection silent' : 'process suspended', new LivenessError(verdict.detail));
-  }
-
-  async #attempt(): Promise<void> {
-    this.#beginHolding();
-    try {
-      await this.#connect();
-      if (this.#state !== 'reconnecting') return;
-      this.#setState('connected', 'reconnected');
-      this.#scheduleHealthy();
-    } catch (error) {
-      if (this.#state === 'stopped' || this.#state === 'failed') return;
-      if (error instanceof AuthenticationError) return this.#fail(error, 'authentication failed');
-      this.#reconnect('reconnect failed', asPushError(error, 'RECONNECT_FAILED', 'A reconnect attempt failed.'));
-      return;
+  #settleWaiters(error: Error | null): void {
+    for (const waiter of this.#waitingForConnection) {
+      if (error) waiter.reject(error);
+      else waiter.resolve();
     }
-    if (this.#options.catchUp) await this.#catchUp();
+    this.#waitingForConnection.clear();
   }
 
-  #beginHolding(): void {
-    if (!this.#options.catchUp) return;
-    this.#held ??= [];
-    this.#gapEverywhere = true;
+  /** With `subscribeAll`, a conversation a listing (or a live message) reveals gets its channel too. */
+  #subscribeNew(conversations: readonly Conversation[]): void {
+    if (!this.#options.subscribeAll) return;
+    for (const conversation of conversations) this.#subscribeLater(channelOf(conversation));
   }
 
-  /**
-   * Fetches over REST what was published while no connection listened, delivers it with
-   * `origin: 'catch-up'`, then releases the held live events (duplicates dropped). Each
-   * conversation is caught up on its own: one whose history read fails keeps its cursor
-   * behind the gap and is retried after a backoff delay, while the others go on. Held
-   * events are released either way (never withheld).
-   */
-  async #catchUp(listing?: Conversation[]): Promise<void> {
-    clearTimeout(this.#catchUpTimer);
-    const controller = new AbortController();
-    this.#catchUpAbort = controller;
-    const superseded = (): boolean => controller.signal.aborted || this.#state === 'stopped' || this.#state === 'failed';
-    let delivered = 0;
-    let failure: GroupMePushError | null = null;
-    const failures: CatchUpFailure[] = [];
-    const channel = userChannel(this.#userId!);
-    const signal = controller.signal;
-    try {
-      const conversations = listing ?? (await listConversations(this.api, { signal }));
-      for (const conversation of conversations) {
-        const key = cursorKeyOf(conversation);
-        try {
-          for await (const missed of fetchMissed(this.api, conversation, this.#cursorAccess, { signal })) {
-            if (superseded()) return;
-            if (this.#deliver(parsePushMessage(channel, missed.payload, 'catch-up'), true)) delivered++;
-          }
-          this.#gaps.delete(key);
-        } catch (error) {
-          if (superseded() || error instanceof AuthenticationError) throw error;
-          this.#gaps.add(key);
-          const reason = asPushError(error, 'CATCH_UP_FAILED', `Catching up ${conversation.kind === 'group' ? 'group' : 'DM thread'} ${conversation.id} failed; it will be retried.`);
-          failures.push({ kind: conversation.kind, id: conversation.id, error: reason });
-          this.emit('error', reason);
-        }
-      }
-      if (superseded()) return;
-      this.#gapEverywhere = false;
-    } catch (error) {
-      // A newer connection runs its own catch-up, which the held events now wait for.
-      if (superseded()) return;
-      if (error instanceof AuthenticationError) return this.#fail(error, 'authentication failed');
-      failure = asPushError(error, 'CATCH_UP_FAILED', 'Catching up over REST failed; it will be retried.');
-      this.emit('error', failure);
-    } finally {
-      if (!superseded()) this.#releaseHeld();
-      if (this.#catchUpAbort === controller) this.#catchUpAbort = undefined;
-    }
-    this.emit('catch-up', { delivered, error: failure, failures });
-    if (!failure && failures.length === 0) this.#catchUpBackoff.reset();
-    else if (this.#state === 'connected') this.#catchUpTimer = setTimeout(() => void this.#catchUp(), this.#catchUpBackoff.next());
+  #subscribeLater(channel: PushChannel): void {
+    const transport = this.#connection.transport;
+    if (!transport || this.#subscriptions.has(channel)) return;
+    this.#subscriptions.want(channel);
+    void this.#subscriptions.hold(channel, transport, () => this.#connection.transport, this.#abort?.signal).catch(() => undefined);
   }
-
-  #releaseHeld(): void {
-    const held = this.#held ?? [];
-    this.#held = undefined;
-    for (const event of held) this.#deliver(event, false);
-  }
-
-  readonly #cursorAccess: CursorAccess = {
-    get: async (key) => {
-      const cached = this.#cursors.get(key);
-      if (cached !== undefined) return cached;
-      const stored = await this.#options.cursorStore.get(key);
-      // Cached only: writing back what the store just said would be wasted I/O.
-      const current = this.#cursors.get(key);
-      if (stored !== undefined && (current === undefined || compareIds(stored, current) > 0)) this.#cursors.set(key, stored);
-      return this.#cursors.get(key);
-    },
-    advance: (key, id) => this.#advanceCursor(key, id),
-  };
 
   #receive(event: PushEvent): void {
-    if (this.#held && (event.type === 'line.create' || event.type === 'direct_message.create')) this.#held.push(event);
-    else this.#deliver(event, false);
+    if (this.#options.subscribeAll && (event.type === 'line.create' || event.type === 'direct_message.create')) {
+      const message = event.message;
+      this.#subscribeLater(message.conversation === 'group' ? groupChannel(message.groupId) : directMessageChannel(message.chatId));
+    }
+    this.#delivery.pushLive(event);
   }
 
-  /** The one door out: drops duplicate messages, moves cursors, emits. Returns false for a duplicate. */
-  #deliver(event: PushEvent, caughtUp: boolean): boolean {
+  /** Hands one event to every listener and loop; settles when all have. */
+  #dispatch(event: PushEvent): Promise<void> | undefined {
+    if (this.#delivery.inSync) this.#catchUp.noteInSync(event);
+    const byType = this.emit(event.type, event as never);
+    const any = this.emit('event', event);
+    let pending: Promise<void>[] | undefined;
+    if (byType) (pending ??= []).push(byType);
+    if (any) (pending ??= []).push(any);
+    for (const stream of this.#streams) {
+      const handled = stream.push(event);
+      if (handled) (pending ??= []).push(handled);
+    }
+    if (!pending) return undefined;
+    return pending.length === 1 ? pending[0] : Promise.all(pending).then(() => undefined);
+  }
+
+  #overflow(key: string, event: PushEvent): void {
     if (event.type === 'line.create' || event.type === 'direct_message.create') {
-      if (!this.#seen.add(event.message.id)) return false;
-      // Behind a gap only catch-up may move a cursor, or the gap would be skipped for good.
-      const key = event.type === 'line.create' ? groupCursorKey(event.message.groupId) : chatCursorKey(event.message.chatId);
-      if (caughtUp || (!this.#gapEverywhere && !this.#gaps.has(key))) this.#advanceCursor(key, event.message.id);
+      // Dropped from memory only: the cursor is behind it, so a catch-up fetches it again.
+      this.#catchUp.retryLater();
+      return;
     }
-    this.emit(event.type, event as never);
-    this.emit('event', event);
-    return true;
+    this.emit('error', new GroupMePushError('DELIVERY_OVERFLOW', `A ${event.type} event for ${key} was dropped: that conversation already had ${this.#options.maxQueuedPerConversation} events waiting for its listeners.`));
   }
 
-  #advanceCursor(key: string, id: string): void {
-    // After stop() the store has been flushed for the last time.
-    if (this.#state === 'stopped') return;
-    const current = this.#cursors.get(key);
-    if (current !== undefined && compareIds(id, current) <= 0) return;
-    this.#cursors.set(key, id);
-    try {
-      const pending = this.#options.cursorStore.set(key, id);
-      if (pending) pending.catch((error: unknown) => this.emit('error', asPushError(error, 'CURSOR_STORE', 'The cursor store failed to save a cursor.')));
-    } catch (error) {
-      this.emit('error', asPushError(error, 'CURSOR_STORE', 'The cursor store failed to save a cursor.'));
+  /** The client is done: `failed` (with its error) or `stopped` (null). Frees everything either way. */
+  #ended(error: Error | null): void {
+    if (error) this.#finalError = error;
+    this.#catchUp.cancel();
+    this.#delivery.close();
+    this.#subscriptions.clear();
+    for (const stream of this.#streams) {
+      if (error) stream.fail(error);
+      else stream.end();
     }
-  }
-
-  #scheduleHealthy(): void {
-    clearTimeout(this.#healthyTimer);
-    this.#healthyTimer = setTimeout(() => this.#backoff.reset(), this.#options.healthyAfterMs);
-  }
-
-  #fail(error: Error, reason: string): void {
-    this.#halt();
-    this.#wanted.clear();
-    if (error instanceof GroupMePushError) this.emit('error', error);
-    this.#setState('failed', reason, null, error);
-  }
-
-  /** Stops every moving part: transport, liveness watch, timers, a running catch-up. */
-  #halt(): void {
-    this.#closeTransport();
-    this.#clearTimers();
-    this.#held = undefined;
-  }
-
-  #clearTimers(): void {
-    this.#catchUpAbort?.abort();
-    clearTimeout(this.#reconnectTimer);
-    clearTimeout(this.#healthyTimer);
-    clearTimeout(this.#catchUpTimer);
-    this.#reconnectTimer = this.#healthyTimer = this.#catchUpTimer = undefined;
-  }
-
-  #closeTransport(): void {
-    this.#liveness.stop();
-    this.#transport?.destroy();
-    this.#transport = undefined;
+    this.#streams.clear();
+    this.#settleWaiters(error ?? new ClientStoppedError('waiting for the connection'));
   }
 
   #throwIfAborted(abort: AbortController): void {
     if (abort.signal.aborted) throw new ClientStoppedError('start()');
   }
-
-  #setState(current: ConnectionState, reason: string, retryInMs: number | null = null, error: Error | null = null): void {
-    const previous = this.#state;
-    if (previous === current && current !== 'reconnecting') return;
-    this.#state = current;
-    this.emit('state', { previous, current, reason, retryInMs, error });
-  }
 }
 
 function channelOf(conversation: Conversation): PushChannel {
   return conversation.kind === 'group' ? groupChannel(conversation.id) : directMessageChannel(conversation.id);
-}
-
-function asPushError(error: unknown, code: string, message: string): GroupMePushError {
-  return error instanceof GroupMePushError ? error : new GroupMePushError(code, message, { cause: error });
 }

@@ -1,7 +1,7 @@
 import { ListenerError } from '../errors/listener-error.js';
 
-/** A listener for one event. */
-export type Listener<T> = (payload: T) => void;
+/** A listener for one event. It may be async: a promise it returns is awaited before the conversation's next event. */
+export type Listener<T> = (payload: T) => unknown;
 
 interface Registration {
   readonly fn: Listener<never>;
@@ -53,20 +53,43 @@ export class SafeEmitter<Events extends { error: unknown }> {
     return this;
   }
 
-  /** Calls every listener of `name`, each isolated from the others. */
-  protected emit<K extends keyof Events>(name: K, payload: Events[K]): void {
+  /**
+   * Calls every listener of `name`, each isolated from the others. A listener that throws,
+   * or returns a promise that rejects, is reported as a `ListenerError` on `error`. Returns
+   * a promise that settles once every promise a listener returned has settled (it never
+   * rejects), or undefined when no listener returned one: synchronous listeners cost no
+   * promise.
+   */
+  protected emit<K extends keyof Events>(name: K, payload: Events[K]): Promise<void> | undefined {
     const list = this.#registrations.get(name);
-    if (!list) return;
+    if (!list) return undefined;
+    let pending: Promise<void>[] | undefined;
     // Lists are replaced, never mutated, so this loop sees a stable snapshot.
     for (const registration of list) {
-      if (registration.once) this.off(name, registration.fn as Listener<Events[K]>);
+      if (registration.once) this.#remove(name, registration);
       try {
-        (registration.fn as Listener<Events[K]>)(payload);
+        const result: unknown = (registration.fn as Listener<Events[K]>)(payload);
+        if (isThenable(result)) (pending ??= []).push(Promise.resolve(result).then(noop, (error: unknown) => this.#report(name, error)));
       } catch (error) {
-        if (name === 'error') continue; // an error listener's own failure has nowhere left to go
-        this.emit('error', new ListenerError(String(name), error) as Events['error']);
+        this.#report(name, error);
       }
     }
+    return pending && Promise.all(pending).then(noop);
+  }
+
+  #report(name: keyof Events, error: unknown): void {
+    if (name === 'error') return; // an error listener's own failure has nowhere left to go
+    this.emit('error', new ListenerError(String(name), error) as Events['error']);
+  }
+
+  /** Removes this very registration: after `once(x, f)` then `on(x, f)`, the once one. */
+  #remove(name: keyof Events, registration: Registration): void {
+    const list = this.#registrations.get(name);
+    const index = list?.indexOf(registration) ?? -1;
+    if (!list || index < 0) return;
+    const next = list.slice();
+    next.splice(index, 1);
+    this.#set(name, next);
   }
 
   #add<K extends keyof Events>(name: K, listener: Listener<Events[K]>, once: boolean): this {
@@ -81,3 +104,9 @@ export class SafeEmitter<Events extends { error: unknown }> {
     else this.#registrations.set(name, list);
   }
 }
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function noop(): void {}

@@ -24,10 +24,22 @@ export function cursorKeyOf(conversation: Conversation): string {
   return conversation.kind === 'group' ? groupCursorKey(conversation.id) : chatCursorKey(conversation.id);
 }
 
+/** Where a conversation with no cursor starts. */
+export interface CatchUpOptions extends CallOptions {
+  /**
+   * The watermark, minus a margin: a conversation with no cursor yields its messages created
+   * at or after this (Unix seconds). Undefined on a first start: its newest message becomes
+   * the cursor and nothing older is replayed.
+   */
+  readonly since?: number;
+}
+
 /**
  * Yields, oldest first, every message of one conversation newer than its cursor. A
- * conversation seen for the first time gets its cursor set to its newest message: history
- * from before the client existed is not replayed.
+ * conversation with no cursor (it started, or you joined it, while the client was away, or
+ * it was empty until then) yields what was created since the watermark; without one (a
+ * first start) its cursor is set to its newest message, so history from before the client
+ * existed is not replayed.
  *
  * Groups walk forward with `after_id`. DM threads walk back with `before_id` from the
  * newest message to the cursor, then yield in ascending order: `/direct_messages`
@@ -40,19 +52,29 @@ export async function* fetchMissed(
   api: GroupMeApi,
   conversation: Conversation,
   cursors: CursorAccess,
-  options: CallOptions = {},
+  options: CatchUpOptions = {},
 ): AsyncGenerator<MissedMessage> {
   const key = cursorKeyOf(conversation);
   const { newestId } = conversation;
+  const type = conversation.kind === 'group' ? 'line.create' : 'direct_message.create';
   const cursor = await cursors.get(key);
   if (cursor === undefined) {
-    const baseline = newestId === undefined ? await newestOf(api, conversation, options) : newestId;
-    if (baseline !== null) cursors.advance(key, baseline);
+    if (newestId === null) return;
+    if (options.since === undefined) {
+      const baseline = newestId === undefined ? await newestOf(api, conversation, options) : newestId;
+      if (baseline !== null) cursors.advance(key, baseline);
+      return;
+    }
+    const since = options.since;
+    const walk = walkBack(pagesOf(api, conversation, options), (_id, row) => createdAt(row) < since);
+    for await (const [id, subject] of walk) yield { id, payload: { type, subject } };
     return;
   }
   if (newestId !== undefined && (newestId === null || compareIds(newestId, cursor) <= 0)) return;
-  const type = conversation.kind === 'group' ? 'line.create' : 'direct_message.create';
-  const walk = conversation.kind === 'group' ? walkForward(api, conversation.id, cursor, newestId ?? undefined, options) : walkBack(api, conversation.id, cursor, options);
+  const walk =
+    conversation.kind === 'group'
+      ? walkForward(api, conversation.id, cursor, newestId ?? undefined, options)
+      : walkBack(pagesOf(api, conversation, options), (id) => compareIds(id, cursor) <= 0);
   for await (const [id, subject] of walk) yield { id, payload: { type, subject } };
 }
 
@@ -69,19 +91,36 @@ async function* walkForward(api: GroupMeApi, groupId: string, from: string, newe
   }
 }
 
-async function* walkBack(api: GroupMeApi, chatId: string, cursor: string, options: CallOptions): AsyncGenerator<Row> {
+/** One page of a conversation's history, newest first, before `beforeId` when given. */
+type PageReader = (beforeId: string | undefined) => Promise<unknown[]>;
+
+function pagesOf(api: GroupMeApi, conversation: Conversation, options: CallOptions): PageReader {
+  return (beforeId) =>
+    conversation.kind === 'group'
+      ? api.groupMessagesRaw(conversation.id, { beforeId, limit: PAGE }, options)
+      : api.directMessagesRaw(conversation.id, { beforeId, limit: PAGE }, options);
+}
+
+/** Walks back from the newest message until a page reaches a row `seen` calls old; yields the rest ascending. */
+async function* walkBack(readPage: PageReader, seen: (id: string, row: unknown) => boolean): AsyncGenerator<Row> {
   const missed = new Map<string, unknown>();
   let before: string | undefined;
   for (;;) {
-    const rows = sortedRows(await api.directMessagesRaw(chatId, { beforeId: before, limit: PAGE }, options));
-    const oldest = rows[0]?.[0];
+    const rows = sortedRows(await readPage(before));
+    const oldest = rows[0];
     // No progress (a server that ignores before_id answers the same page) ends it too.
-    if (oldest === undefined || (before !== undefined && compareIds(oldest, before) >= 0)) break;
-    for (const [id, row] of rows) if (compareIds(id, cursor) > 0) missed.set(id, row);
-    if (compareIds(oldest, cursor) <= 0) break;
-    before = oldest;
+    if (oldest === undefined || (before !== undefined && compareIds(oldest[0], before) >= 0)) break;
+    for (const [id, row] of rows) if (!seen(id, row)) missed.set(id, row);
+    if (seen(oldest[0], oldest[1])) break;
+    before = oldest[0];
   }
   yield* sortedRows([...missed.values()]);
+}
+
+/** A row's `created_at`, in Unix seconds; one without counts as new (delivered rather than lost). */
+function createdAt(row: unknown): number {
+  const value = obj(row)?.created_at;
+  return typeof value === 'number' && Number.isFinite(value) ? value : Number.POSITIVE_INFINITY;
 }
 
 /** The newest message id of a conversation the listing gave none for. */

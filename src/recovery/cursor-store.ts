@@ -40,3 +40,9 @@ export function groupCursorKey(groupId: string): string {
 export function chatCursorKey(chatId: string): string {
   return `dm:${chatId}`;
 }
+
+/**
+ * Not a conversation: the watermark, the `created_at` (Unix seconds, as a decimal string)
+ * up to which every conversation is known to have been delivered.
+ */
+export const WATERMARK_KEY = 'sync:watermark';

@@ -1,8 +1,9 @@
 /**
  * A bounded set of recently delivered message ids: a message that arrives twice (on two
  * channels, or live and again in catch-up) is delivered once. It remembers at least the
- * last `capacity / 2` ids and at most `capacity`; a duplicate older than that cannot occur
- * in practice because catch-up starts from the cursor, which is newer.
+ * last `capacity` ids (and at most twice that). An older duplicate cannot reach it: a
+ * conversation with a gap has its live events held until its catch-up, which starts from
+ * the cursor, has delivered the gap.
  */
 export class SeenIds {
   readonly #generation: number;
@@ -13,7 +14,7 @@ export class SeenIds {
   #previous = new Set<string>();
 
   constructor(capacity = 10_000) {
-    this.#generation = Math.max(1, Math.floor(capacity / 2));
+    this.#generation = Math.max(1, Math.floor(capacity));
   }
 
   /** Records `id`; returns false when it was already there. */
@@ -25,6 +26,10 @@ export class SeenIds {
     }
     this.#current.add(id);
     return true;
+  }
+
+  has(id: string): boolean {
+    return this.#current.has(id) || this.#previous.has(id);
   }
 
   /** How many ids are remembered now. */

@@ -1,0 +1,6 @@
+import { GroupMePushError } from '../errors/groupme-push-error.js';
+
+/** A GroupMePushError as it is, anything else wrapped in one with `code` and `message`. */
+export function asPushError(error: unknown, code: string, message: string): GroupMePushError {
+  return error instanceof GroupMePushError ? error : new GroupMePushError(code, message, { cause: error });
+}
