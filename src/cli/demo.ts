@@ -64,7 +64,14 @@ export async function runDemo(out: (line: string) => void = console.log): Promis
     await step(1, () => server.addMember(climbing.id, lin.id, ada.id));
     const trip = server.addGroup({ name: 'Trip planning', members: [ada.id] });
     names.set(trip.id, `#${trip.name}`);
+    // subscribeAll subscribes a group you are added to; its ping below needs that done.
+    const tripHeld = new Promise<void>((resolve) =>
+      client.on('subscribed', (channel) => {
+        if (channel.path === `/group/${trip.id}`) resolve();
+      }),
+    );
     await step(2, () => server.addMember(trip.id, world.me.id, ada.id));
+    await tripHeld;
     await step(1, () => server.publishRaw(`/user/${world.me.id}`, { type: 'poll.sparkles', subject: { id: '1' } }));
     await step(client.channels.length, () => server.ping());
   } finally {

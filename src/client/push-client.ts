@@ -316,9 +316,10 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
   }
 
   #receive(event: PushEvent): void {
-    if (this.#options.subscribeAll && (event.type === 'line.create' || event.type === 'direct_message.create')) {
-      const message = event.message;
-      this.#subscribeLater(message.conversation === 'group' ? groupChannel(message.groupId) : directMessageChannel(message.chatId));
+    if (this.#options.subscribeAll) {
+      if (event.type === 'membership.create') this.#subscribeLater(groupChannel(event.group.id));
+      else if (event.type === 'line.create') this.#subscribeLater(groupChannel(event.message.groupId));
+      else if (event.type === 'direct_message.create') this.#subscribeLater(directMessageChannel(event.message.chatId));
     }
     this.#delivery.pushLive(event);
   }

@@ -58,7 +58,7 @@ describe('the built package', { timeout: 120_000 }, () => {
 
   it('ships a working groupme-push bin', async () => {
     const { stdout } = await run(process.execPath, ['dist/cli/main.js', 'demo'], { cwd: root });
-    assert.match(stdout, /20 events of 11 types/);
+    assert.match(stdout, /21 events of 11 types/);
   });
 
   it('installs from the packed tarball and runs from ESM and CJS', async () => {
