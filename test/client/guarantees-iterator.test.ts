@@ -1,0 +1,208 @@
+// Delivery guarantees, point 3 of the specification: `events()` always ends.
+//  - stop(): a pending next() resolves {done: true}, and so do later ones;
+//  - the client fails (revoked token): a pending next() rejects with the final error (an
+//    AuthenticationError), and next() then gives {done: true};
+//  - two concurrent next() calls both settle (each gets an event, or both end at stop());
+//  - removeAllListeners() does not detach an iterator;
+//  - a conversation's cursor moves to a message yielded by the iterator only once the
+//    consumer asks for the next event;
+//  - overflow: with maxQueuedPerConversation 100, a consumer that stops pulling while 500
+//    messages are published in one group gets all 500 exactly once and in id order when it
+//    resumes (the client fetches over REST what it dropped from memory).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AuthenticationError, MemoryCursorStore, type PushClientOptions, type PushEvent } from '../../src/index.js';
+import { Scene, ascending, track, turns, waitFor, within, settleWithin, type Tracked } from '../support/guarantees.js';
+import { nextEvent } from '../support/wait.js';
+
+/** Pulls from `iterator` until an event matches; the others are returned too, in order. */
+async function pullUntil(iterator: AsyncIterator<PushEvent>, match: (e: PushEvent) => boolean, what: string): Promise<PushEvent[]> {
+  const pulled: PushEvent[] = [];
+  for (;;) {
+    const result = await settleWithin(iterator.next(), `${what} (after ${pulled.length} events)`);
+    assert.equal(result.done, false, 'the iterator ended early');
+    pulled.push(result.value as PushEvent);
+    if (match(result.value as PushEvent)) return pulled;
+  }
+}
+
+function textOf(result: Tracked<IteratorResult<PushEvent>>): string {
+  const outcome = result.outcome;
+  if (!outcome) return 'pending';
+  if (outcome.kind === 'rejected') return `rejected: ${String(outcome.reason)}`;
+  const { value, done } = outcome.value;
+  if (done) return 'done';
+  return value.type === 'line.create' || value.type === 'direct_message.create' ? `${value.type}:${value.message.text}` : value.type;
+}
+
+describe('guarantees: events() always ends (point 3)', { timeout: 30_000 }, () => {
+  it('stop() ends a pending next() and every later one with {done: true}', async () => {
+    const scene = await Scene.create();
+    try {
+      await scene.start();
+      const iterator = scene.client.events();
+      const pending = iterator.next();
+      await scene.client.stop();
+      assert.equal((await settleWithin(pending, 'the pending next() to end')).done, true);
+      assert.equal((await settleWithin(iterator.next(), 'a later next()')).done, true);
+      assert.equal((await settleWithin(iterator.next(), 'a later next()')).done, true);
+    } finally {
+      await scene.close();
+    }
+  });
+
+  it('a client that fails rejects a pending next() with the AuthenticationError, then ends', async () => {
+    const scene = await Scene.create();
+    try {
+      const { client, server, me } = scene;
+      await scene.start();
+      const iterator = client.events();
+      const pending = track(iterator.next());
+      const failed = nextEvent(client, 'state', (s) => s.current === 'failed');
+      server.revokeToken(me.token);
+      server.dropConnections();
+      const change = await settleWithin(failed, 'the client to fail');
+      assert.ok(change.error instanceof AuthenticationError);
+      const settled = await within(() => pending.settled, 3_000);
+      assert.ok(settled, 'a pending next() settles when the client fails');
+      assert.equal(pending.outcome?.kind, 'rejected', `a pending next() rejects when the client fails; got ${textOf(pending)}`);
+      assert.ok(pending.outcome.kind === 'rejected' && pending.outcome.reason instanceof AuthenticationError, String(pending.outcome));
+      assert.equal((await settleWithin(iterator.next(), 'next() after the failure')).done, true, 'after the rejection the iterator is done');
+      assert.equal((await settleWithin(iterator.next(), 'a later next()')).done, true);
+    } finally {
+      await scene.close();
+    }
+  });
+
+  it('two concurrent next() calls each get an event', async () => {
+    const scene = await Scene.create();
+    try {
+      const { client, server, group, friend, me } = scene;
+      await scene.start();
+      const iterator = client.events();
+      const a = track(iterator.next());
+      const b = track(iterator.next());
+      // Two conversations, so that neither event has to wait for the other to be consumed.
+      server.post(group.id, friend.id, 'one');
+      server.sendDirectMessage(friend.id, me.id, 'two');
+      await waitFor(() => scene.messageIds().length === 2, 'both messages to reach the listeners');
+      const both = await within(() => a.settled && b.settled, 3_000);
+      assert.ok(both, `both concurrent next() calls settle: first ${textOf(a)}, second ${textOf(b)}`);
+      assert.deepEqual([textOf(a), textOf(b)].sort(), ['direct_message.create:two', 'line.create:one']);
+    } finally {
+      await scene.close();
+    }
+  });
+
+  it('two concurrent next() calls both end at stop()', async () => {
+    const scene = await Scene.create();
+    try {
+      await scene.start();
+      const iterator = scene.client.events();
+      const a = track(iterator.next());
+      const b = track(iterator.next());
+      await scene.client.stop();
+      const both = await within(() => a.settled && b.settled, 3_000);
+      assert.ok(both, `both concurrent next() calls settle at stop(): first ${textOf(a)}, second ${textOf(b)}`);
+      assert.deepEqual([textOf(a), textOf(b)], ['done', 'done']);
+    } finally {
+      await scene.close();
+    }
+  });
+
+  it('removeAllListeners() does not detach an iterator', async () => {
+    const scene = await Scene.create();
+    try {
+      const { client, server, group, friend } = scene;
+      await scene.start();
+      const iterator = client.events();
+      client.removeAllListeners();
+      const texts: string[] = [];
+      client.on('line.create', (e) => void texts.push(e.message.text ?? ''));
+      server.post(group.id, friend.id, 'after removeAllListeners');
+      await waitFor(() => texts.length === 1, 'the message to reach the new listener');
+      const next = track(iterator.next());
+      const settled = await within(() => next.settled, 3_000);
+      assert.ok(settled, 'the iterator still receives events after removeAllListeners()');
+      assert.equal(textOf(next), 'line.create:after removeAllListeners');
+    } finally {
+      await scene.close();
+    }
+  });
+
+  it("a conversation's cursor moves to a yielded message only once the consumer asks for the next event", async () => {
+    const store = new MemoryCursorStore();
+    const scene = await Scene.create({ cursorStore: store });
+    try {
+      const { client, server, group, friend, me } = scene;
+      const key = `group:${group.id}`;
+      const dmKey = `dm:${scene.chatId}`;
+      const iterator = client.events();
+      await scene.start();
+      const m = server.post(group.id, friend.id, 'M').id;
+      await pullUntil(iterator, (e) => e.type === 'line.create' && e.message.id === m, 'the iterator to yield M');
+      // The consumer holds M. Something later, in another conversation, goes all the way
+      // through (its listener ran, its cursor moved): the client is past M, but not done with it.
+      const dms: string[] = [];
+      client.on('direct_message.create', (e) => void dms.push(e.message.id));
+      const marker = server.sendDirectMessage(friend.id, me.id, 'marker').id;
+      await waitFor(() => dms.includes(marker), 'the marker DM to reach a listener');
+      await turns();
+      assert.notEqual(store.entries()[key], m, 'the cursor is not M while the consumer has not asked for the next event');
+
+      const next = iterator.next(); // the consumer is done with M
+      const moved = await within(() => store.entries()[key] === m, 3_000);
+      assert.ok(moved, `the cursor moves to M once the consumer asks for the next event (it is ${store.entries()[key]})`);
+      const result = await settleWithin(next, 'the next event (the marker)');
+      assert.equal(result.done, false);
+      assert.ok(result.value.type === 'direct_message.create' && result.value.message.id === marker);
+      void iterator.next(); // the consumer is done with the marker too (nothing more comes; stop() ends it)
+      await waitFor(() => store.entries()[dmKey] === marker, 'the DM cursor to reach the marker');
+    } finally {
+      await scene.close();
+    }
+  });
+
+  it('overflow: a consumer that stops pulling while 500 messages arrive gets all 500, once each, in order', async () => {
+    // `maxQueuedPerConversation` is not in PushClientOptions on main yet: the options object
+    // is typed loosely here only, so that tsc stays clean until it exists. Liveness is slow:
+    // the look-alike pushing 500 messages in this same process blocks the event loop for a
+    // moment, which FAST's 300 ms liveness would take for a suspended process.
+    const options = { maxQueuedPerConversation: 100, liveness: { quietMs: 10_000, probeTimeoutMs: 5_000 } } as Partial<PushClientOptions>;
+    const scene = await Scene.create(options);
+    try {
+      const { client, server, group, friend, me } = scene;
+      const iterator = client.events();
+      await scene.start();
+      const first = server.post(group.id, friend.id, 'first').id;
+      await pullUntil(iterator, (e) => e.type === 'line.create' && e.message.id === first, 'the iterator to yield the first message');
+
+      // The consumer stops pulling. 500 messages in one group, then a DM as a marker: once a
+      // listener has it, the client has received all 500 on the same connection.
+      const dms: string[] = [];
+      client.on('direct_message.create', (e) => void dms.push(e.message.id));
+      const requestsBefore = server.requestLog.length;
+      const published: string[] = [];
+      for (let i = 0; i < 500; i++) published.push(server.post(group.id, friend.id, `burst ${i}`).id);
+      const marker = server.sendDirectMessage(friend.id, me.id, 'marker').id;
+      await waitFor(() => dms.includes(marker), 'the marker DM to reach a listener');
+
+      // The consumer resumes, until a message published after everything else arrives.
+      const end = server.post(group.id, friend.id, 'end').id;
+      const pulled = await pullUntil(iterator, (e) => e.type === 'line.create' && e.message.id === end, 'the iterator to yield the 500 and the end message');
+      const groupIds = pulled.flatMap((e) => (e.type === 'line.create' ? [e.message.id] : []));
+      const counts = new Map<string, number>();
+      for (const id of groupIds) counts.set(id, (counts.get(id) ?? 0) + 1);
+      const missing = published.filter((id) => !counts.has(id));
+      const duplicated = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
+      assert.deepEqual({ missing: missing.length, duplicated: duplicated.length }, { missing: 0, duplicated: 0 });
+      assert.deepEqual(groupIds, [...published, end], 'every message once, in id order');
+      assert.ok(ascending(groupIds));
+      // What did not fit in memory was fetched again over REST.
+      const historyReads = server.requestLog.slice(requestsBefore).filter((r) => r.path === `/v3/groups/${group.id}/messages`);
+      assert.ok(historyReads.length > 0, 'the client fetched over REST the messages it dropped from its queue');
+    } finally {
+      await scene.close();
+    }
+  });
+});
