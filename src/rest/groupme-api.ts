@@ -5,8 +5,9 @@ import { HttpClient } from './http-client.js';
 import { collectPages } from './paging.js';
 import { obj as readRecord } from '../events/read.js';
 import { readArray, readChat, readGroup, readMembershipState, readUser } from './read-rest.js';
-import { DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limiter.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import { resolveRateLimit, type RateLimit } from './rate-limiter.js';
+import { resolveRetryPolicy, type RetryPolicy } from './retry-policy.js';
+import { numberOption, POSITIVE_MS } from '../options/check.js';
 import type { Chat, Group, MembershipState, MessageQuery, User } from './types.js';
 import { ApiError } from '../errors/api-error.js';
 import { RetryBudget } from './retry-budget.js';
@@ -63,14 +64,14 @@ export class GroupMeApi {
     if (typeof options?.token !== 'string' || options.token === '') {
       throw new TypeError('GroupMeApi needs a non-empty access token.');
     }
-    const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    const retry = resolveRetryPolicy(options.retry, 'retry');
     this.#retries = retry.retries;
     this.#http = new HttpClient({
       token: options.token,
       apiUrl: options.apiUrl ?? DEFAULT_API_URL,
-      timeoutMs: options.timeoutMs ?? 15_000,
+      timeoutMs: numberOption(options.timeoutMs, 15_000, 'timeoutMs', POSITIVE_MS),
       retry,
-      rateLimit: { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
+      rateLimit: resolveRateLimit(options.rateLimit, 'rateLimit'),
     });
   }
 
