@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CursorStoreError, FileCursorStore } from '../../src/index.js';
+import { FaultWorld } from '../support/fault-world.js';
+import { nextEvent, until } from '../support/wait.js';
 
 /** A CursorStoreError about `file`, whose message names the file and contains `why`. */
 function storeError(file: string, operation: 'read' | 'write', why: RegExp, corrupt = false) {
@@ -129,6 +131,37 @@ describe('FileCursorStore', { timeout: 20_000 }, () => {
     assert.equal(await store.get('group:1'), '100');
     await store.flush();
     assert.deepEqual(await json(file), { 'group:1': '100', 'group:2': '200' });
+  });
+
+  it('lets a PushClient keep delivering while its cursor file cannot be written, reporting each failure as an error event', async () => {
+    const root = await fresh();
+    const state = join(root, 'state');
+    await mkdir(state);
+    const file = join(state, 'cursors.json');
+    const store = new FileCursorStore(file);
+    const world = await FaultWorld.create({ cursorStore: store });
+    try {
+      const baseline = nextEvent(world.client, 'catch-up');
+      await world.client.start();
+      await baseline;
+      await rm(state, { recursive: true });
+      await writeFile(state, 'a regular file where the directory was');
+      const ids = world.publish(2, 'unsaved');
+      await world.received(ids);
+      await until(() => world.errors.some((error) => error instanceof CursorStoreError));
+      await world.client.stop();
+      const failures = world.errors.filter((error) => error instanceof CursorStoreError);
+      assert.equal(failures.length, world.errors.length, `only cursor failures: ${world.errors.map(String).join('; ')}`);
+      assert.ok(failures.every((error) => error.path === file && error.operation === 'write'));
+
+      await rm(state);
+      await mkdir(state);
+      await store.flush();
+      const saved = (await json(file)) as Record<string, string>;
+      assert.equal(saved[`group:${world.group.id}`], ids[1]);
+    } finally {
+      await world.close();
+    }
   });
 
   it('refuses JSON of the wrong shape, naming the file and what is wrong', async () => {
