@@ -47,3 +47,4 @@ export { ListenerError } from './errors/listener-error.js';
 export { LivenessError } from './errors/liveness-error.js';
 export { SessionLostError } from './errors/session-lost-error.js';
 export { UnsupportedPlatformError } from './errors/unsupported-platform-error.js';
+export { CursorStoreError } from './errors/cursor-store-error.js';

@@ -1,8 +1,9 @@
 import type { CursorStore } from '../recovery/cursor-store.js';
 import type { LivenessTimings } from '../recovery/liveness.js';
 import { MemoryCursorStore } from '../recovery/cursor-store.js';
-import type { RateLimit } from '../rest/rate-limiter.js';
-import type { RetryPolicy } from '../rest/retry-policy.js';
+import { delayRange, MAX_TIMER_MS, nestedOption, numberOption, POSITIVE, POSITIVE_MS, WHOLE_POSITIVE, type NumberRule } from '../options/check.js';
+import { resolveRateLimit, type RateLimit } from '../rest/rate-limiter.js';
+import { resolveRetryPolicy, type RetryPolicy } from '../rest/retry-policy.js';
 
 /** GroupMe's Faye endpoint. */
 export const DEFAULT_PUSH_URL = 'https://push.groupme.com/faye';
@@ -39,7 +40,10 @@ export interface PushClientOptions {
    * is found within about 105 s, and a quiet healthy one costs one small round trip a minute.
    */
   readonly liveness?: { readonly quietMs?: number; readonly probeTimeoutMs?: number };
-  /** Reconnect delays: capped exponential backoff with jitter. Default 1 s doubling to 60 s. */
+  /**
+   * Reconnect delays: capped exponential backoff with jitter. Default 1 s doubling to 60 s.
+   * Both positive; `maxDelayMs` no lower than `baseDelayMs`.
+   */
   readonly reconnect?: { readonly baseDelayMs?: number; readonly maxDelayMs?: number };
   /** After this long connected, the backoff starts again from its base. Default 60 s. */
   readonly healthyAfterMs?: number;
@@ -69,8 +73,8 @@ export interface ResolvedOptions {
   readonly subscribeAll: boolean;
   readonly subscribeTimeoutMs: number;
   readonly requestTimeoutMs: number;
-  readonly restRetry: Partial<RetryPolicy> | undefined;
-  readonly restRateLimit: Partial<RateLimit> | undefined;
+  readonly restRetry: RetryPolicy;
+  readonly restRateLimit: RateLimit;
   readonly fayeRetrySeconds: number;
   readonly liveness: LivenessTimings;
   readonly reconnectBaseDelayMs: number;
@@ -82,6 +86,16 @@ export interface ResolvedOptions {
   readonly maxQueuedPerConversation: number;
 }
 
+const RECONNECT_DELAYS = { baseDelayMs: 1_000, maxDelayMs: 60_000 };
+
+/** faye takes its retry delay in seconds and hands it to a timer in milliseconds. */
+const FAYE_RETRY_SECONDS: NumberRule = { ...POSITIVE, max: MAX_TIMER_MS / 1000, allowed: `a positive number of seconds, at most ${MAX_TIMER_MS / 1000}` };
+
+/**
+ * Every option checked and defaulted. A bad value throws a TypeError naming the option's
+ * path, the value and what is allowed; nested options (`restRetry`, `restRateLimit`,
+ * `liveness`, `reconnect`) are checked with the same rules `GroupMeApi` applies.
+ */
 export function resolveOptions(options: PushClientOptions): ResolvedOptions {
   if (typeof options?.token !== 'string' || options.token.trim() === '') {
     throw new TypeError('PushClient needs a non-empty GroupMe access token (options.token).');
@@ -91,34 +105,29 @@ export function resolveOptions(options: PushClientOptions): ResolvedOptions {
     // faye needs an absolute URL and would otherwise fail later, far from the cause.
     throw new TypeError(`The push URL must be an absolute http(s) URL; got "${pushUrl}".`);
   }
+  const liveness = nestedOption(options.liveness, 'liveness', ['quietMs', 'probeTimeoutMs']);
+  // A base of 0 would reconnect in a tight loop while the server is down.
+  const reconnect = delayRange(nestedOption(options.reconnect, 'reconnect', ['baseDelayMs', 'maxDelayMs']), 'reconnect', RECONNECT_DELAYS, POSITIVE_MS);
   return {
     token: options.token,
     pushUrl,
     apiUrl: options.apiUrl,
     subscribeAll: options.subscribeAll ?? false,
-    subscribeTimeoutMs: positive(options.subscribeTimeoutMs, 30_000, 'subscribeTimeoutMs'),
-    requestTimeoutMs: positive(options.requestTimeoutMs, 15_000, 'requestTimeoutMs'),
-    restRetry: options.restRetry,
-    restRateLimit: options.restRateLimit,
-    fayeRetrySeconds: positive(options.fayeRetrySeconds, 1, 'fayeRetrySeconds'),
+    subscribeTimeoutMs: numberOption(options.subscribeTimeoutMs, 30_000, 'subscribeTimeoutMs', POSITIVE_MS),
+    requestTimeoutMs: numberOption(options.requestTimeoutMs, 15_000, 'requestTimeoutMs', POSITIVE_MS),
+    restRetry: resolveRetryPolicy(options.restRetry, 'restRetry'),
+    restRateLimit: resolveRateLimit(options.restRateLimit, 'restRateLimit'),
+    fayeRetrySeconds: numberOption(options.fayeRetrySeconds, 1, 'fayeRetrySeconds', FAYE_RETRY_SECONDS),
     liveness: {
-      quietMs: positive(options.liveness?.quietMs, 60_000, 'liveness.quietMs'),
-      probeTimeoutMs: positive(options.liveness?.probeTimeoutMs, 30_000, 'liveness.probeTimeoutMs'),
+      quietMs: numberOption(liveness.quietMs, 60_000, 'liveness.quietMs', POSITIVE_MS),
+      probeTimeoutMs: numberOption(liveness.probeTimeoutMs, 30_000, 'liveness.probeTimeoutMs', POSITIVE_MS),
     },
-    reconnectBaseDelayMs: positive(options.reconnect?.baseDelayMs, 1_000, 'reconnect.baseDelayMs'),
-    reconnectMaxDelayMs: positive(options.reconnect?.maxDelayMs, 60_000, 'reconnect.maxDelayMs'),
-    healthyAfterMs: positive(options.healthyAfterMs, 60_000, 'healthyAfterMs'),
+    reconnectBaseDelayMs: reconnect.baseDelayMs,
+    reconnectMaxDelayMs: reconnect.maxDelayMs,
+    healthyAfterMs: numberOption(options.healthyAfterMs, 60_000, 'healthyAfterMs', POSITIVE_MS),
     catchUp: options.catchUp ?? true,
     cursorStore: options.cursorStore ?? new MemoryCursorStore(),
-    dedupeCapacity: positive(options.dedupeCapacity, 10_000, 'dedupeCapacity'),
-    maxQueuedPerConversation: positive(options.maxQueuedPerConversation, 1_000, 'maxQueuedPerConversation'),
+    dedupeCapacity: numberOption(options.dedupeCapacity, 10_000, 'dedupeCapacity', WHOLE_POSITIVE),
+    maxQueuedPerConversation: numberOption(options.maxQueuedPerConversation, 1_000, 'maxQueuedPerConversation', WHOLE_POSITIVE),
   };
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`Option ${name} must be a positive number; got ${String(value)}.`);
-  }
-  return value;
 }

@@ -5,10 +5,12 @@ import { HttpClient } from './http-client.js';
 import { collectPages } from './paging.js';
 import { obj as readRecord } from '../events/read.js';
 import { readArray, readChat, readGroup, readMembershipState, readUser } from './read-rest.js';
-import { DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limiter.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import { resolveRateLimit, type RateLimit } from './rate-limiter.js';
+import { resolveRetryPolicy, type RetryPolicy } from './retry-policy.js';
+import { numberOption, POSITIVE_MS } from '../options/check.js';
 import type { Chat, Group, MembershipState, MessageQuery, User } from './types.js';
 import { ApiError } from '../errors/api-error.js';
+import { RetryBudget } from './retry-budget.js';
 
 /** GroupMe's REST API, version 3. */
 export const DEFAULT_API_URL = 'https://api.groupme.com/v3';
@@ -55,18 +57,21 @@ const CHATS_PER_PAGE = 100;
  */
 export class GroupMeApi {
   readonly #http: HttpClient;
+  readonly #retries: number;
   #me: Promise<User> | undefined;
 
   constructor(options: GroupMeApiOptions) {
     if (typeof options?.token !== 'string' || options.token === '') {
       throw new TypeError('GroupMeApi needs a non-empty access token.');
     }
+    const retry = resolveRetryPolicy(options.retry, 'retry');
+    this.#retries = retry.retries;
     this.#http = new HttpClient({
       token: options.token,
       apiUrl: options.apiUrl ?? DEFAULT_API_URL,
-      timeoutMs: options.timeoutMs ?? 15_000,
-      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
-      rateLimit: { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
+      timeoutMs: numberOption(options.timeoutMs, 15_000, 'timeoutMs', POSITIVE_MS),
+      retry,
+      rateLimit: resolveRateLimit(options.rateLimit, 'rateLimit'),
     });
   }
 
@@ -81,10 +86,12 @@ export class GroupMeApi {
 
   /** Every group you are in, across all pages. Filter with `membershipStates()` for active ones. */
   groups(options: CallOptions = {}): Promise<Group[]> {
+    const budget = this.#budget();
     return collectPages(async (page) => {
       const { response } = await this.#http.request('GET', '/groups', {
         query: { page, per_page: GROUPS_PER_PAGE, omit: 'memberships' },
         signal: options.signal,
+        budget,
       });
       return readArray(response, readGroup);
     }, (group) => group.id);
@@ -95,8 +102,9 @@ export class GroupMeApi {
    * across all pages: GroupMe's own apps read it with `?page=N`.
    */
   membershipStates(options: CallOptions = {}): Promise<MembershipState[]> {
+    const budget = this.#budget();
     return collectPages(async (page) => {
-      const { response } = await this.#http.request('GET', '/memberships/states', { query: { page }, signal: options.signal });
+      const { response } = await this.#http.request('GET', '/memberships/states', { query: { page }, signal: options.signal, budget });
       return readArray(response, readMembershipState);
     }, (row) => row.groupId);
   }
@@ -104,10 +112,12 @@ export class GroupMeApi {
   /** Every DM thread, across all pages. Needs your user id to name threads, so it calls `me()` once. */
   async chats(options: CallOptions = {}): Promise<Chat[]> {
     const me = await this.#cachedMe(options);
+    const budget = this.#budget();
     return collectPages(async (page) => {
       const { response } = await this.#http.request('GET', '/chats', {
         query: { page, per_page: CHATS_PER_PAGE },
         signal: options.signal,
+        budget,
       });
       return readArray(response, (row) => readChat(row, me.id));
     }, (chat) => chat.chatId);
@@ -180,6 +190,14 @@ export class GroupMeApi {
   async likeMessage(conversationId: string, messageId: string, options: CallOptions = {}): Promise<void> {
     const path = `/messages/${encodeURIComponent(toRestChatId(conversationId))}/${encodeURIComponent(messageId)}/like`;
     await this.#http.request('POST', path, { signal: options.signal });
+  }
+
+  /**
+   * One listing is one call: its pages share the retries, or a flaky server could cost
+   * `retries` more requests per page. `me()` is a call of its own (it is cached and shared).
+   */
+  #budget(): RetryBudget {
+    return new RetryBudget(this.#retries);
   }
 
   #cachedMe(options: CallOptions): Promise<User> {

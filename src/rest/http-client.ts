@@ -12,6 +12,7 @@ import {
   type RetryPolicy,
 } from './retry-policy.js';
 import { RateLimiter, type RateLimit } from './rate-limiter.js';
+import { RetryBudget } from './retry-budget.js';
 import { sleep } from './sleep.js';
 
 export interface HttpClientOptions {
@@ -26,6 +27,8 @@ export interface RequestOptions {
   readonly query?: Record<string, string | number | undefined>;
   readonly body?: unknown;
   readonly signal?: AbortSignal;
+  /** The retries left to the logical call this request belongs to; default a fresh budget. */
+  readonly budget?: RetryBudget;
 }
 
 /** An unwrapped answer: `response` from GroupMe's envelope, or null for 304 / empty bodies. */
@@ -45,6 +48,9 @@ const shared = axios.create({
 });
 
 const ME_PATH = '/users/me';
+
+/** GroupMe's answer, or why none came: the system error code, such as `ECONNRESET`, if any. */
+type Sent = { readonly answered: true; readonly response: AxiosResponse } | { readonly answered: false; readonly reason: string | null };
 
 /**
  * The one place that talks HTTP. The token rides in the `X-Access-Token` header and
@@ -68,29 +74,45 @@ export class HttpClient {
     this.#headers = { 'X-Access-Token': options.token, Accept: 'application/json' };
   }
 
+  /**
+   * One logical call: every request it sends, retries included, draws on one budget of
+   * `retry.retries`. Pass `budget` to make several requests (the pages of a listing) one call.
+   */
   async request(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<HttpResult> {
-    const idempotent = method === 'GET';
-    for (let attempt = 0; ; attempt++) {
-      const res = await this.#send(method, path, options);
+    const budget = options.budget ?? new RetryBudget(this.#retry.retries);
+    for (;;) {
+      const sent = await this.#send(method, path, options);
+      if (!sent.answered) {
+        // A request that never reached GroupMe is safe to resend, even a POST.
+        const neverSent = sent.reason === 'ECONNREFUSED' || sent.reason === 'ENOTFOUND' || sent.reason === 'EAI_AGAIN';
+        if (!(method === 'GET' || neverSent) || !budget.take()) throw new NetworkError(method, path, sent.reason);
+        await sleep(this.#backoff(budget), options.signal);
+        continue;
+      }
+      const res = sent.response;
       const status = res.status;
       if (status === 304) return { status, response: null };
       if (status >= 200 && status < 300) return { status, response: readRecord(res.data)?.response ?? null };
 
       const errors = metaErrors(res.data);
       if (status === 401) throw await this.#refusal(method, path, errors, options.signal);
-      const canRetry = attempt < this.#retry.retries;
       if (isRateLimit(status)) {
         const retryAfter = parseRetryAfter(res.headers['retry-after']);
-        if (!canRetry) throw new RateLimitError(status, method, path, errors, retryAfter);
-        await sleep(Math.min(this.#retry.maxDelayMs, retryAfter ?? backoffDelay(this.#retry, attempt)), options.signal);
+        if (!budget.take()) throw new RateLimitError(status, method, path, errors, retryAfter);
+        await sleep(Math.min(this.#retry.maxDelayMs, retryAfter ?? this.#backoff(budget)), options.signal);
         continue;
       }
-      if (idempotent && isRetryableServerError(status) && canRetry) {
-        await sleep(backoffDelay(this.#retry, attempt), options.signal);
+      if (method === 'GET' && isRetryableServerError(status) && budget.take()) {
+        await sleep(this.#backoff(budget), options.signal);
         continue;
       }
       throw new ApiError(status, method, path, errors);
     }
+  }
+
+  /** The wait before the retry just taken from `budget`. */
+  #backoff(budget: RetryBudget): number {
+    return backoffDelay(this.#retry, budget.spent - 1);
   }
 
   /**
@@ -112,31 +134,24 @@ export class HttpClient {
     return new ApiError(401, method, path, errors, `GroupMe answered ${method} ${path} with HTTP 401, yet it still accepts the token (GET ${ME_PATH}): the refusal is about this call, not the token.`);
   }
 
-  async #send(method: string, path: string, options: RequestOptions): Promise<AxiosResponse> {
-    for (let attempt = 0; ; attempt++) {
-      await this.#limiter.take(options.signal);
-      try {
-        return await shared.request({
-          method,
-          baseURL: this.#baseURL,
-          timeout: this.#timeout,
-          headers: this.#headers,
-          url: path,
-          params: options.query,
-          data: options.body,
-          signal: options.signal,
-        });
-      } catch (error) {
-        if (options.signal?.aborted) throw options.signal.reason;
-        const reason = axios.isAxiosError(error) ? (error.code ?? null) : null;
-        // A request that never reached GroupMe is safe to resend, even a POST.
-        const neverSent = reason === 'ECONNREFUSED' || reason === 'ENOTFOUND' || reason === 'EAI_AGAIN';
-        if ((method === 'GET' || neverSent) && attempt < this.#retry.retries) {
-          await sleep(backoffDelay(this.#retry, attempt), options.signal);
-          continue;
-        }
-        throw new NetworkError(method, path, reason);
-      }
+  /** Exactly one HTTP request. Never retries: that is request()'s, on the call's budget. */
+  async #send(method: string, path: string, options: RequestOptions): Promise<Sent> {
+    await this.#limiter.take(options.signal);
+    try {
+      const response = await shared.request({
+        method,
+        baseURL: this.#baseURL,
+        timeout: this.#timeout,
+        headers: this.#headers,
+        url: path,
+        params: options.query,
+        data: options.body,
+        signal: options.signal,
+      });
+      return { answered: true, response };
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      return { answered: false, reason: axios.isAxiosError(error) ? (error.code ?? null) : null };
     }
   }
 }

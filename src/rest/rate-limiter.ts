@@ -1,15 +1,29 @@
+import { AT_LEAST_ONE, MAX_TIMER_MS, nestedOption, numberOption, POSITIVE } from '../options/check.js';
 import { sleep } from './sleep.js';
 
 /** How fast REST calls may go. GroupMe answers 429 at about 10 requests a second. */
 export interface RateLimit {
-  /** Sustained requests per second. Default 5. */
+  /** Sustained requests per second; any positive number. Default 5. */
   readonly perSecond: number;
-  /** How many may go at once after a quiet period. Default 5. */
+  /** How many may go at once after a quiet period; 1 or more. Default 5. */
   readonly burst: number;
 }
 
 // burst + perSecond stays at 10: no one-second window ever holds more than GroupMe allows.
 export const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 5, burst: 5 };
+
+/**
+ * The limit `value` asks for, over the defaults; `path` names it in errors. A `perSecond`
+ * of 0 would never refill the bucket and a `burst` below 1 never holds a whole token:
+ * either would leave every call waiting forever, so both throw a TypeError here.
+ */
+export function resolveRateLimit(value: unknown, path: string): RateLimit {
+  const given = nestedOption(value, path, ['perSecond', 'burst']);
+  return {
+    perSecond: numberOption(given.perSecond, DEFAULT_RATE_LIMIT.perSecond, `${path}.perSecond`, POSITIVE),
+    burst: numberOption(given.burst, DEFAULT_RATE_LIMIT.burst, `${path}.burst`, AT_LEAST_ONE),
+  };
+}
 
 /**
  * A token bucket shared by every call of one client, so a catch-up over many
@@ -47,7 +61,8 @@ export class RateLimiter {
         this.#tokens -= 1;
         return;
       }
-      await sleep(Math.ceil(((1 - this.#tokens) / this.#limit.perSecond) * 1000), signal);
+      // Capped: at a very low rate the wait overflows a timer, which then fires at once.
+      await sleep(Math.min(MAX_TIMER_MS, Math.ceil(((1 - this.#tokens) / this.#limit.perSecond) * 1000)), signal);
     }
   }
 }
