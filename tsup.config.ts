@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
-// faye and axios stay dependencies, resolved by the user's package manager.
-const shared = { sourcemap: true, target: 'node20', external: ['faye', 'axios', 'commander'] } as const;
+// faye and axios stay dependencies, resolved by the user's package manager; ioredis is an
+// optional peer, loaded only by `groupme-push/redis` and the relay command.
+const shared = { sourcemap: true, target: 'node20', external: ['faye', 'axios', 'commander', 'ioredis'] } as const;
 
 type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 
@@ -25,7 +26,7 @@ const browserVariants: EsbuildPlugin = {
 export default defineConfig([
   {
     ...shared,
-    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'redis/index': 'src/redis/index.ts' },
     format: ['esm', 'cjs'],
     dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
   },
