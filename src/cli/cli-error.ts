@@ -5,6 +5,8 @@ export const EXIT = {
   failure: 1,
   /** The token (missing, unreadable or refused) or the command line is wrong. */
   usage: 2,
+  /** `relay`: Redis refused the credentials or could not be reached at start. */
+  redis: 3,
 } as const;
 
 /**

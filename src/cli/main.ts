@@ -5,6 +5,8 @@ import { demo } from './demo-command.js';
 import { doctor } from './doctor.js';
 import { parseTypes } from './event-types.js';
 import { listen } from './listen.js';
+import { relay } from './relay.js';
+import { parseShard } from './relay-shard.js';
 import { sentence, type CliIo } from './output.js';
 import { whoami } from './whoami.js';
 
@@ -41,6 +43,12 @@ function seconds(value: string): number {
   return n;
 }
 
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number.');
+  return n;
+}
+
 function types(value: string, previous: ReturnType<typeof parseTypes> | undefined) {
   try {
     return parseTypes(value, previous);
@@ -74,6 +82,18 @@ withConnection(
   .option('--type <types>', `only these event types, comma-separated (default: all but ping)`, types)
   .action(async (flags) => {
     exitCode = await listen(flags, io, interrupt.signal);
+  });
+
+withConnection(program.command('relay').description('append every event of many accounts to a Redis stream, each once, with active-active replicas'))
+  .option('--redis <url>', 'redis://[user:password@]host:port[/db] (default: $GROUPME_REDIS_URL)')
+  .option('--shard <i/n>', "only the accounts whose user id hashes to shard i of n (default: 0/1, all)", parseShard)
+  .option('--all', 'also subscribe every group and DM thread of each account (typing, reactions, edits, deletions)')
+  .option('--type <types>', 'only these event types, comma-separated (default: all but ping)', types)
+  .option('--stream <key>', 'the stream key (default: groupme:events)')
+  .option('--maxlen <n>', 'trim the stream to about n entries (XADD MAXLEN ~)', count)
+  .option('--status-seconds <n>', 'seconds between status lines on stderr', seconds, 30)
+  .action(async (flags) => {
+    exitCode = await relay(flags, io, interrupt.signal);
   });
 
 withConnection(program.command('whoami').description("print the token's user: name and id"))
