@@ -80,7 +80,9 @@ export interface RedisStreamSinkEvents {
 
 /** What {@link RedisStreamSink.attach} needs of a client: a `PushClient` fits. */
 export interface EventSource {
+  /** Registers the sink's listener; a client that awaits its listeners' promises keeps cursors behind the stream. */
   on(name: 'event', listener: (event: PushEvent) => void): unknown;
+  /** Removes it (the function `attach()` returns calls this). */
   off(name: 'event', listener: (event: PushEvent) => void): unknown;
   readonly userId: string | undefined;
 }
