@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { PushClient, type PushEvent } from '../../src/index.js';
+import { MemoryCursorStore, PushClient, type PushEvent } from '../../src/index.js';
 import { parsePushMessage } from '../../src/events/parse.js';
 import { groupChannel, userChannel } from '../../src/events/channel.js';
 import {
@@ -167,6 +167,42 @@ describe('RedisStreamSink', { timeout: 60_000 }, () => {
     } finally {
       client.disconnect();
       await durable.close();
+    }
+  });
+
+  it("keeps a client's cursor behind every message not yet in the stream, while Redis is away", async () => {
+    const away = await RedisServer.start({ durable: true });
+    const client = await connect(away);
+    const server = await createGroupMeServer();
+    try {
+      const me = server.addUser({ name: 'Me' });
+      const alice = server.addUser({ name: 'Alice' });
+      const group = server.addGroup({ name: 'G', members: [me.id, alice.id] });
+      const cursors = new MemoryCursorStore();
+      const push = new PushClient({ token: me.token, pushUrl: server.pushUrl, apiUrl: server.apiUrl, cursorStore: cursors });
+      const sink = new RedisStreamSink({ redis: client, retry: { baseDelayMs: 20, maxDelayMs: 50 } });
+      const failures: unknown[] = [];
+      sink.on('error', (error) => void failures.push(error));
+      sink.attach(push);
+      const seen: string[] = [];
+      push.on('line.create', (event) => void seen.push(event.message.id));
+      await push.start();
+      const first = server.post(group.id, alice.id, 'first');
+      await until(() => cursors.entries()[`group:${group.id}`] === first.id);
+
+      await away.stop();
+      const second = server.post(group.id, alice.id, 'second');
+      await until(() => seen.includes(second.id) && failures.length >= 3);
+      assert.equal(cursors.entries()[`group:${group.id}`], first.id, 'the cursor waits for the entry');
+      await away.restart();
+      await until(() => cursors.entries()[`group:${group.id}`] === second.id);
+      const ids = (await entries(client)).map(([, fields]) => decodeStreamEntry(fields).event).map((e) => (e.type === 'line.create' ? e.message.id : ''));
+      assert.deepEqual(ids, [first.id, second.id]);
+      await push.stop();
+    } finally {
+      client.disconnect();
+      await server.close();
+      await away.close();
     }
   });
 
