@@ -94,10 +94,11 @@ describe('the built package', { timeout: 120_000 }, () => {
       const inputs = Object.keys(bundled.metafile.inputs);
       assert.ok(inputs.includes('node_modules/groupme-push/dist/browser.js'), inputs.join('\n'));
       assert.deepEqual(inputs.filter((input) => /faye-websocket|tough-cookie|csprng|axios\/lib\/adapters\/http/.test(input)), []);
-      // Only what users need: the build, the README, the licence and the subpath stub.
+      // Only what users need: the build, the README, the licence and the subpath stubs.
       const { stdout: listing } = await run('tar', ['-tzf', tarball]);
       const top = new Set(listing.trim().split('\n').map((p) => p.replace(/^package\//, '').split('/')[0]));
-      assert.deepEqual([...top].sort(), ['LICENSE', 'README.md', 'dist', 'package.json', 'testing']);
+      assert.deepEqual([...top].sort(), ['LICENSE', 'README.md', 'dist', 'package.json', 'redis', 'testing']);
+      assert.deepEqual(listing.trim().split('\n').filter((p) => p.startsWith('package/redis/')), ['package/redis/package.json']);
       // testing/ holds only the stub that points node10 resolution at dist/testing.
       assert.deepEqual(listing.trim().split('\n').filter((p) => p.startsWith('package/testing/')), ['package/testing/package.json']);
     } finally {
