@@ -81,7 +81,7 @@ export async function relay(flags: RelayFlags, io: CliIo, signal: AbortSignal): 
     clearInterval(status);
     // Clients first: once stopped they move no cursor, so whatever the buffer still holds
     // after the drain is fetched again by whoever holds these accounts next.
-    await Promise.all(clients.map((client) => client.stop()));
+    await Promise.allSettled(clients.map((client) => client.stop()));
     if (sink) {
       const drained = await Promise.race([sink.drained().then(() => true), delay(DRAIN_ON_STOP_MS).then(() => false)]);
       sink.close();
