@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import faye, { type BayeuxMessage, type Client, type ExtensionCallback, type FayeError } from 'faye';
 import type { GroupMeServer } from '../../src/testing/index.js';
+
+export { sample } from '../support/samples.js';
 
 // Helpers for exercising the look-alike server with nothing of the library's client: a
 // bare faye client (as the community script uses one) and Node's fetch.
@@ -174,14 +175,6 @@ export async function api(
 export function responseOf<T>(res: ApiResponse): T {
   assert.ok(res.body, `HTTP ${res.status} with no body`);
   return res.body.response as T;
-}
-
-const samplesDir = new URL('../../../shared/protocol/samples/', import.meta.url);
-
-/** The push `data` of a sample (some samples are whole Bayeux envelopes). */
-export function sample(name: string): Record<string, unknown> {
-  const json = JSON.parse(readFileSync(new URL(name, samplesDir), 'utf8')) as Record<string, unknown>;
-  return 'channel' in json && typeof json.data === 'object' ? (json.data as Record<string, unknown>) : json;
 }
 
 export function keys(value: unknown): string[] {
