@@ -125,7 +125,8 @@ describe('groupme-push command', { timeout: 60_000 }, () => {
       for (const e of events) {
         assert.equal('raw' in e, false, 'raw is left out without --raw');
         assert.ok(e.type !== 'ping', 'pings are left out unless asked for');
-        assert.match(e.receivedAt ?? new Date().toISOString(), /^\d{4}-\d\d-\d\dT[\d:.]+Z$/);
+        // Every payload here carries received_at: the date must come through as ISO 8601.
+        assert.match(String(e.receivedAt), /^\d{4}-\d\d-\d\dT[\d:.]+Z$/, `${e.type} receivedAt`);
       }
 
       cli.child.kill('SIGINT');
