@@ -226,14 +226,23 @@ describe('groupme-push command', { timeout: 60_000 }, () => {
     assert.match(stdout, /push server answers on the open connection within 10 s: round trip \d+ ms/);
   });
 
-  it('doctor stops at the token step with a bad token, exit 1', async () => {
+  it('doctor stops at the token step with a bad token, exit 2 as for every command', async () => {
     const { code, stdout, stderr } = await run(['doctor'], { ...env, GROUPME_TOKEN: 'doctor-bad-token-55' });
-    assert.equal(code, 1);
+    assert.equal(code, 2);
     const lines = stdout.trim().split('\n');
     assert.deepEqual(lines.map((l) => l.split(/\s+/)[0]), ['ok', 'ok', 'FAIL']);
     assert.match(lines[2]!, /token valid: .*rejected the access token/);
     assert.match(stderr, /token valid/);
     assert.ok(!(stdout + stderr).includes('doctor-bad-token-55'));
+  });
+
+  it('doctor exits 2 without a token, and 1 when a check other than the token fails', async () => {
+    const missing = await run(['doctor'], cliEnv({ GROUPME_API_URL: server.apiUrl }));
+    assert.equal(missing.code, 2);
+    assert.deepEqual(missing.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['FAIL']);
+    const unreachable = await run(['doctor', '--api-url', 'http://127.0.0.1:1/v3'], cliEnv({ GROUPME_TOKEN: TOKEN }));
+    assert.equal(unreachable.code, 1);
+    assert.deepEqual(unreachable.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['ok', 'FAIL']);
   });
 
   it('demo plays every event type and exits 0', async () => {
