@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -243,6 +243,13 @@ describe('groupme-push command', { timeout: 60_000 }, () => {
     const unreachable = await run(['doctor', '--api-url', 'http://127.0.0.1:1/v3'], cliEnv({ GROUPME_TOKEN: TOKEN }));
     assert.equal(unreachable.code, 1);
     assert.deepEqual(unreachable.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['ok', 'FAIL']);
+  });
+
+  it('--version prints the version in package.json', async () => {
+    const { version } = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    const { code, stdout } = await run(['--version'], cliEnv());
+    assert.equal(code, 0);
+    assert.equal(stdout, `${version}\n`);
   });
 
   it('demo plays every event type and exits 0', async () => {

@@ -83,6 +83,9 @@ describe('the built package', { timeout: 120_000 }, () => {
   it('ships a working groupme-push bin', async () => {
     const { stdout } = await run(process.execPath, ['dist/cli/main.js', 'demo'], { cwd: root });
     assert.match(stdout, /20 events of 11 types/);
+    const own = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
+    const { stdout: version } = await run(process.execPath, ['dist/cli/main.js', '--version'], { cwd: root });
+    assert.equal(version, `${own.version}\n`, 'the version the bundle inlined');
   });
 
   it('installs from the packed tarball and runs from ESM and CJS', async () => {
