@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import faye, { type BayeuxMessage, type Client, type ExtensionCallback, type FayeError } from 'faye';
 import type { GroupMeServer } from '../../src/testing/index.js';
+import { tearDownFayeClient } from '../../src/transport/teardown.js';
 
 export { sample } from '../support/samples.js';
 
@@ -92,45 +93,9 @@ export async function until(condition: () => boolean, what = 'condition', deadli
   }
 }
 
-/**
- * Stops every raw client for good. `disconnect()` alone leaves a retry timer or a socket
- * that keeps the test process alive (for ever once the server is gone), so the faye
- * internals that hold them are closed here.
- */
+/** Stops every raw client for good, with the teardown the library itself uses. */
 export function closeClients(): void {
-  for (const client of open.splice(0)) {
-    const c = client as unknown as {
-      _state?: number;
-      _advice?: { reconnect?: string };
-      _dispatcher?: {
-        _envelopes?: Map<string, { timer?: ReturnType<typeof setTimeout> | null; request?: unknown }>;
-        transports?: Record<string, Map<string, { close?(): void; removeAllTimeouts?(): void; _socket?: { _stream?: { destroy?(): void } } }> | undefined>;
-        close?(): void;
-      };
-    };
-    try {
-      if (c._state === 3) client.disconnect();
-    } catch {
-      // already broken: the hard close below still runs
-    }
-    if (c._advice) c._advice.reconnect = 'none';
-    c._state = 4;
-    const dispatcher = c._dispatcher;
-    for (const envelope of dispatcher?._envelopes?.values() ?? []) {
-      if (envelope.timer) clearTimeout(envelope.timer);
-      // A long-poll in flight: its socket would stay open until the server answers.
-      void Promise.resolve(envelope.request).then((request) => (request as { abort?(): void } | undefined)?.abort?.());
-    }
-    dispatcher?._envelopes?.clear();
-    for (const byEndpoint of Object.values(dispatcher?.transports ?? {})) {
-      for (const transport of byEndpoint?.values() ?? []) {
-        transport.removeAllTimeouts?.();
-        transport.close?.();
-        transport._socket?._stream?.destroy?.();
-      }
-    }
-    dispatcher?.close?.();
-  }
+  for (const client of open.splice(0)) tearDownFayeClient(client);
 }
 
 export interface ApiResponse {
