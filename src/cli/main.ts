@@ -3,7 +3,6 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 // The version users see is the one npm publishes; the bundler inlines it at build time.
 import packageJson from '../../package.json' with { type: 'json' };
 import { CliError, EXIT } from './cli-error.js';
-import { demo } from './demo-command.js';
 import { doctor } from './doctor.js';
 import { parseTypes } from './event-types.js';
 import { listen } from './listen.js';
@@ -94,6 +93,8 @@ program
   .command('demo')
   .description('play a scripted conversation on the built-in look-alike server (no token, no network)')
   .action(async () => {
+    // Only the demo runs the look-alike server (and faye's server side): loaded for it alone.
+    const { demo } = await import('./demo-command.js');
     exitCode = await demo(io);
   });
 

@@ -86,6 +86,13 @@ describe('the built package', { timeout: 120_000 }, () => {
     const own = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
     const { stdout: version } = await run(process.execPath, ['dist/cli/main.js', '--version'], { cwd: root });
     assert.equal(version, `${own.version}\n`, 'the version the bundle inlined');
+    // What the bin loads at start-up (itself and the chunks it imports statically) holds no
+    // look-alike server: `listen` does not carry faye's server side, only `demo` loads it.
+    const main = join(root, 'dist/cli/main.js');
+    const startup = [main];
+    for (const m of (await readFile(main, 'utf8')).matchAll(/^import [^;]*? from "(\.[^"]+)";/gm)) startup.push(join(root, 'dist/cli', m[1]!));
+    assert.ok(startup.length > 1, 'the bin imports shared chunks');
+    for (const file of startup) assert.ok(!(await readFile(file, 'utf8')).includes('NodeAdapter'), file);
   });
 
   it('installs from the packed tarball and runs from ESM and CJS', async () => {
