@@ -6,7 +6,8 @@ import { tearDownFayeClient } from '../../src/transport/teardown.js';
 export { sample } from '../support/samples.js';
 
 // Helpers for exercising the look-alike server with nothing of the library's client: a
-// bare faye client (as the community script uses one) and Node's fetch.
+// bare faye client (as the community script uses one) and Node's fetch. Only the faye
+// teardown is the library's, to stop those bare clients.
 
 /**
  * A bare faye client holder. The faye Client is a thenable: it stays inside this object and
