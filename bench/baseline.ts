@@ -1,6 +1,6 @@
 /**
- * The baseline everyone starts from: the community script of
- * shared/protocol/community-push-doc.md, kept as written (a bare faye.Client with the
+ * The baseline everyone starts from: the script of the GroupMe community docs' push page
+ * (groupme-js/GroupMeCommunityDocs, docs/push.md), kept as written (a bare faye.Client with the
  * token extension, axios with the token in the URL), wrapped only so the benchmark can
  * start, observe and stop it.
  */

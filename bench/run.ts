@@ -270,6 +270,6 @@ const table = [
 console.log(table);
 if (!QUICK) {
   writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
-  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), `# Benchmarks\n\nMeasured by \`npm run bench\` on ${results.machine as string}, Node ${process.version}, ${(results.date as string).slice(0, 10)}. Both sides run in one process against the same look-alike server (its own process), alternating, ${ROUNDS} rounds; medians. The baseline is the community script of \`shared/protocol/community-push-doc.md\`. Raw numbers: \`bench/results.json\`.\n\n${table}\n\n${readFileSync(new URL('./notes.md', import.meta.url), 'utf8')}`);
+  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), `# Benchmarks\n\nMeasured by \`npm run bench\` on ${results.machine as string}, Node ${process.version}, ${(results.date as string).slice(0, 10)}. Both sides run in one process against the same look-alike server (its own process), alternating, ${ROUNDS} rounds; medians. The baseline is the script of the GroupMe community docs' push page (groupme-js/GroupMeCommunityDocs, docs/push.md). Raw numbers: \`bench/results.json\`.\n\n${table}\n\n${readFileSync(new URL('./notes.md', import.meta.url), 'utf8')}`);
 }
 process.exit(0);

@@ -34,6 +34,7 @@ export type * from './rest/types.js';
 export type { RetryPolicy } from './rest/retry-policy.js';
 
 export { GroupMePushError } from './errors/groupme-push-error.js';
+export type { ErrorCode } from './errors/error-code.js';
 export { AuthenticationError } from './errors/authentication-error.js';
 export { ApiError } from './errors/api-error.js';
 export { RateLimitError } from './errors/rate-limit-error.js';

@@ -1,3 +1,4 @@
+import { endpointProblem } from '../client/validate.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { CliError, EXIT } from './cli-error.js';
 import { sentence } from './output.js';
@@ -11,8 +12,8 @@ export interface ConnectionFlags {
 
 /** Flags win over `GROUPME_PUSH_URL` / `GROUPME_API_URL`; unset means GroupMe itself. */
 export function endpoints(flags: ConnectionFlags, env: NodeJS.ProcessEnv): { pushUrl?: string; apiUrl?: string } {
-  const pushUrl = checkUrl('--push-url', flags.pushUrl ?? (env.GROUPME_PUSH_URL || undefined), /^(https?|wss?):$/);
-  const apiUrl = checkUrl('--api-url', flags.apiUrl ?? (env.GROUPME_API_URL || undefined), /^https?:$/);
+  const pushUrl = checkUrl('--push-url', flags.pushUrl ?? (env.GROUPME_PUSH_URL || undefined), 'push');
+  const apiUrl = checkUrl('--api-url', flags.apiUrl ?? (env.GROUPME_API_URL || undefined), 'api');
   return { ...(pushUrl ? { pushUrl } : {}), ...(apiUrl ? { apiUrl } : {}) };
 }
 
@@ -23,14 +24,9 @@ export function toCliError(error: unknown): CliError {
   return new CliError(sentence(error), EXIT.failure);
 }
 
-function checkUrl(flag: string, value: string | undefined, protocols: RegExp): string | undefined {
+function checkUrl(flag: string, value: string | undefined, endpoint: 'push' | 'api'): string | undefined {
   if (value === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new CliError(`${flag} must be an absolute URL such as https://example.com/path; got "${value}".`, EXIT.usage);
-  }
-  if (!protocols.test(url.protocol)) throw new CliError(`${flag} must be an http(s) URL; got "${value}".`, EXIT.usage);
+  const problem = endpointProblem(value, endpoint);
+  if (problem) throw new CliError(`${flag} ${problem}; got "${value}".`, EXIT.usage);
   return value;
 }

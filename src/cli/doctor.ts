@@ -2,7 +2,7 @@ import { PushClient } from '../client/push-client.js';
 import { DEFAULT_API_URL, GroupMeApi } from '../rest/groupme-api.js';
 import { DEFAULT_PUSH_URL } from '../client/options.js';
 import { EXIT } from './cli-error.js';
-import { endpoints, type ConnectionFlags } from './connection.js';
+import { endpoints, toCliError, type ConnectionFlags } from './connection.js';
 import { Diagnostics, sentence, styleFor, type CliIo } from './output.js';
 import { readToken } from './token.js';
 
@@ -17,8 +17,10 @@ const STEP_TIMEOUT_MS = 20_000;
 class StepFailed extends Error {}
 
 /**
- * `groupme-push doctor`: one line per check, stopping at the first that fails (exit 1):
- * token found, REST reachable, token valid, push handshake + subscribe, a ping answered.
+ * `groupme-push doctor`: one line per check, stopping at the first that fails: token found,
+ * REST reachable, token valid, push handshake + subscribe, a ping answered. Exit codes are
+ * the CLI's own: 2 when the token is missing, unreadable or refused, 1 for any other failed
+ * (or interrupted) check.
  */
 export async function doctor(flags: DoctorFlags, io: CliIo, signal: AbortSignal): Promise<number> {
   const style = styleFor(io.stdout, io.env);
@@ -69,7 +71,7 @@ export async function doctor(flags: DoctorFlags, io: CliIo, signal: AbortSignal)
     const reason = signal.aborted ? 'interrupted' : sentence(error);
     say(false, current, reason);
     diag.line(`doctor: the check "${current}" failed.`);
-    return EXIT.failure;
+    return signal.aborted ? EXIT.failure : toCliError(error).exitCode;
   } finally {
     await client?.stop();
   }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+// The version users see is the one npm publishes; the bundler inlines it at build time.
+import packageJson from '../../package.json' with { type: 'json' };
 import { CliError, EXIT } from './cli-error.js';
-import { demo } from './demo-command.js';
 import { doctor } from './doctor.js';
 import { parseTypes } from './event-types.js';
 import { listen } from './listen.js';
@@ -60,7 +61,7 @@ function types(value: string, previous: ReturnType<typeof parseTypes> | undefine
 let exitCode: number = EXIT.ok;
 const program = new Command('groupme-push')
   .description("GroupMe's real-time Push Service from the command line.")
-  .version('0.1.0')
+  .version(packageJson.version)
   .showSuggestionAfterError()
   .exitOverride()
   .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
@@ -112,6 +113,8 @@ program
   .command('demo')
   .description('play a scripted conversation on the built-in look-alike server (no token, no network)')
   .action(async () => {
+    // Only the demo runs the look-alike server (and faye's server side): loaded for it alone.
+    const { demo } = await import('./demo-command.js');
     exitCode = await demo(io);
   });
 

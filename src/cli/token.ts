@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { tokenProblem } from '../client/validate.js';
 import { CliError, EXIT } from './cli-error.js';
 
 /** Where the token is read from: never a bare command-line argument (`ps` would show it). */
@@ -27,12 +28,15 @@ export async function readToken(source: TokenSource): Promise<FoundToken> {
       throw new CliError(`Cannot read the token file ${source.tokenFile}${code ? ` (${code})` : ''}.`, EXIT.usage);
     }
     const token = text.trim();
-    if (token === '') throw new CliError(`The token file ${source.tokenFile} is empty.`, EXIT.usage);
+    const problem = tokenProblem(token);
+    if (problem) throw new CliError(`The token file ${source.tokenFile} ${problem}.`, EXIT.usage);
     return { token, from: `--token-file ${source.tokenFile}` };
   }
   const token = source.env.GROUPME_TOKEN?.trim() ?? '';
   if (token === '') {
     throw new CliError('No access token: set GROUPME_TOKEN or pass --token-file PATH (get one at https://dev.groupme.com).', EXIT.usage);
   }
+  const problem = tokenProblem(token);
+  if (problem) throw new CliError(`GROUPME_TOKEN ${problem}.`, EXIT.usage);
   return { token, from: 'GROUPME_TOKEN' };
 }

@@ -1,5 +1,5 @@
 import type { Attachment } from './attachments.js';
-import { coordinate, id, ids, nonEmpty, obj, str, type Json } from './read.js';
+import { coordinate, id, ids, nonEmpty, obj, str, type Json } from '../util/read-json.js';
 
 /** `attachments[]` of a message; anything but an array is read as none. */
 export function parseAttachments(value: unknown): Attachment[] {

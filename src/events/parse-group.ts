@@ -1,4 +1,4 @@
-import { bool, id, nonEmpty, num, obj, seconds, str } from './read.js';
+import { bool, id, nonEmpty, num, obj, seconds, str } from '../util/read-json.js';
 import type { GroupSummary } from './types.js';
 
 /**

@@ -3,7 +3,7 @@ import type { DirectMessage, GroupMessage, Message, MessageFields, MessageLocati
 import { parseAttachments } from './parse-attachments.js';
 import { parseReactions } from './parse-reactions.js';
 import { parseSystemEvent } from './parse-system-event.js';
-import { coordinate, id, ids, isoOrSeconds, nonEmpty, obj, seconds, str, type Json } from './read.js';
+import { coordinate, id, ids, isoOrSeconds, nonEmpty, obj, seconds, str, type Json } from '../util/read-json.js';
 
 // Push `subject`s and REST `messages[]` / `direct_messages[]` rows share one shape, so the
 // REST layer parses with these same functions: a message caught up over HTTP and the same

@@ -1,5 +1,5 @@
 import { parseAttachments } from './parse-attachments.js';
-import { type Json, bool, id, ids, isoOrSeconds, list, nonEmpty, num, obj, seconds, str } from './read.js';
+import { type Json, bool, id, ids, isoOrSeconds, list, nonEmpty, num, obj, seconds, str } from '../util/read-json.js';
 import type { CalendarEventRef, LikeIcon, MessageEdit, PollOption, PollRef, SystemEvent, UserRef } from './system-events.js';
 
 /**

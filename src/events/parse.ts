@@ -3,7 +3,7 @@ import type { Message, PartialMessage } from './message.js';
 import { parseGroupSummary } from './parse-group.js';
 import { parseDirectMessage, parseGroupMessage, parseMessage, parsePartialMessage, parseThreadId } from './parse-message.js';
 import { parseReaction, parseReactions } from './parse-reactions.js';
-import { id, isoOrSeconds, millis, obj, seconds, str, type Json } from './read.js';
+import { id, isoOrSeconds, millis, obj, seconds, str, type Json } from '../util/read-json.js';
 import type { EventOrigin, PushEvent, UnknownEvent } from './types.js';
 
 /**

@@ -1,8 +1,9 @@
 import { backoffDelay, type RetryPolicy } from '../rest/retry-policy.js';
 
 /**
- * Reconnect delays: capped exponential with full jitter, so a fleet of clients that lost
- * GroupMe at once does not return at once. `reset()` after a healthy period.
+ * Reconnect delays: capped exponential with equal jitter (half the delay fixed, half
+ * random), so a fleet of clients that lost GroupMe at once does not return at once, and
+ * none comes back sooner than half its delay. `reset()` after a healthy period.
  */
 export class Backoff {
   readonly #policy: RetryPolicy;
@@ -15,10 +16,6 @@ export class Backoff {
   /** The delay before the next attempt; each call counts as one attempt. */
   next(): number {
     return backoffDelay(this.#policy, this.#attempt++);
-  }
-
-  get attempts(): number {
-    return this.#attempt;
   }
 
   reset(): void {

@@ -1,5 +1,5 @@
 import { compareIds } from '../events/channel.js';
-import { id as readId, obj } from '../events/read.js';
+import { id as readId, obj } from '../util/read-json.js';
 import type { CallOptions, GroupMeApi } from '../rest/groupme-api.js';
 import type { Conversation } from '../rest/conversations.js';
 import { chatCursorKey, groupCursorKey } from './cursor-store.js';

@@ -202,7 +202,7 @@ export class Actions {
     const user = this.#world.user(userId);
     const chat = this.#world.chatById(chatId);
     const data = pushPayload<ReadReceiptSubject>('read_receipt.create', '', {
-      // The captured receipt's own id equals the message id (samples/read_receipt.create.1.json).
+      // The captured receipt's own id equals the message id (test/fixtures/samples/read_receipt.create.1.json).
       id: messageId,
       chat_id: chat.id,
       message_id: messageId,

@@ -10,10 +10,11 @@ import type {
 } from './json.js';
 import type { ChatRecord, GroupRecord, UserRecord, World } from './state.js';
 
-// Builders of GroupMe-shaped JSON. The field lists follow /work/shared/protocol/samples:
-// a push subject carries exactly the fields real payloads carry, so a client that only
-// works with our extra fields would be caught. Every builder returns fresh objects: the
-// world must never share state with a payload a test holds.
+// Builders of GroupMe-shaped JSON. The field lists follow the real payloads quoted in
+// test/fixtures/samples/ (their sources: test/fixtures/README.md): a push subject carries
+// exactly the fields real payloads carry, so a client that only works with our extra
+// fields would be caught. Every builder returns fresh objects: the world must never share
+// state with a payload a test holds.
 
 const SYSTEM_NAME = 'GroupMe';
 

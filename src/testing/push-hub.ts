@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import faye, { type BayeuxMessage, type Client, type Extension, type ExtensionCallback, type NodeAdapter } from 'faye';
+import { tearDownFayeClient } from '../transport/teardown.js';
 import { answerEachRequestOnce } from './answer-once.js';
 import { createMetaLogger, type MetaLogEntry } from './meta-log.js';
 import { INTERNAL_KEY } from './push-auth.js';
@@ -139,9 +140,10 @@ export class PushHub {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    stopInProcessClient(this.#client);
+    // The in-process client keeps a timer per message in flight and, once the server closes,
+    // would re-handshake for ever: either keeps Node alive after close().
+    tearDownFayeClient(this.#client);
     this.#adapter.close();
-    clearEnvelopeTimers(this.#client);
     for (const finish of [...this.#inFlight.values()]) finish();
     this.#sessions.clear();
     this.#connections.clear();
@@ -176,15 +178,7 @@ export class PushHub {
   }
 }
 
-// faye 1.4.3 internals, touched here only. The in-process client keeps a timer per message
-// in flight (1.2x the connect timeout) and, once the server closes, would re-handshake
-// forever: either keeps Node alive after close().
-interface InProcessClientInternals {
-  _state?: number;
-  DISCONNECTED?: number;
-  _dispatcher?: { _envelopes?: Map<string, { timer?: ReturnType<typeof setTimeout> | null }> };
-}
-
+// faye 1.4.3 internals, touched here only (a faye client's are in transport/teardown.ts).
 interface EngineInternals {
   destroyClient(clientId: string): void;
   _connections?: Map<string, { socket?: unknown }>;
@@ -198,21 +192,4 @@ function engineOf(adapter: NodeAdapter): EngineInternals {
   const engine = (adapter as unknown as AdapterInternals)._server?._engine;
   if (typeof engine?.destroyClient !== 'function') throw new Error('faye internals changed: its engine cannot be reached to reap sessions.');
   return engine as EngineInternals;
-}
-
-function stopInProcessClient(client: Client): void {
-  client.disconnect();
-  // DISCONNECTED also when it was between connections: connect() and handshake advice
-  // then do nothing, whatever the closing server answers.
-  const internals = client as unknown as InProcessClientInternals;
-  internals._state = internals.DISCONNECTED ?? 4;
-}
-
-function clearEnvelopeTimers(client: Client): void {
-  const envelopes = (client as unknown as InProcessClientInternals)._dispatcher?._envelopes;
-  for (const envelope of envelopes?.values() ?? []) {
-    if (envelope.timer) clearTimeout(envelope.timer);
-    envelope.timer = null;
-  }
-  envelopes?.clear();
 }

@@ -11,7 +11,6 @@ export interface AuthExtensionOptions {
   readonly transportType: () => string | undefined;
   /** How long a message that carries the token waits for another transport before it is dropped. */
   readonly holdMs: number;
-  readonly now?: () => number;
 }
 
 /** The auth extension and the way to free the timers of the messages it holds. */
@@ -31,14 +30,13 @@ export interface AuthExtension extends Extension {
  * timeout reports it) if no other transport comes within `holdMs`.
  */
 export function createAuthExtension(options: AuthExtensionOptions): AuthExtension {
-  const now = options.now ?? Date.now;
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let disposed = false;
 
   const release = (message: BayeuxMessage, callback: ExtensionCallback, deadline: number): void => {
     if (disposed) return;
     if (options.transportType() === URL_TRANSPORT) {
-      if (now() >= deadline) {
+      if (Date.now() >= deadline) {
         callback(null);
         return;
       }
@@ -49,14 +47,14 @@ export function createAuthExtension(options: AuthExtensionOptions): AuthExtensio
       timers.add(timer);
       return;
     }
-    message.ext = { ...message.ext, access_token: options.token, timestamp: Math.floor(now() / 1000) };
+    message.ext = { ...message.ext, access_token: options.token, timestamp: Math.floor(Date.now() / 1000) };
     callback(message);
   };
 
   return {
     outgoing(message: BayeuxMessage, callback: ExtensionCallback): void {
       const channel = message.channel;
-      if (channel === '/meta/subscribe' || !channel.startsWith('/meta/')) release(message, callback, now() + options.holdMs);
+      if (channel === '/meta/subscribe' || !channel.startsWith('/meta/')) release(message, callback, Date.now() + options.holdMs);
       else callback(message);
     },
     dispose(): void {

@@ -91,7 +91,12 @@ export class FayeTransport {
         onSubscribeRefused: (path, error) => this.#onRefused(path, parseBayeuxError(error)),
         onSessionRefused: (detail) => this.#lose(detail),
         onHandshakeRefused: (error) => {
-          if (!this.#destroyed) this.#guard(() => this.#handlers.handshakeRefused(error));
+          // After faye has finished with the reply: it applies the reply's advice and arms
+          // its handshake retry once the extensions are done, which would revive a client
+          // torn down from in here.
+          queueMicrotask(() => {
+            if (!this.#destroyed) this.#guard(() => this.#handlers.handshakeRefused(error));
+          });
         },
       }),
     );

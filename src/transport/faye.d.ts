@@ -45,10 +45,7 @@ declare module 'faye' {
   }
 
   export interface ClientOptions {
-    timeout?: number;
     retry?: number;
-    interval?: number;
-    endpoints?: Record<string, string>;
   }
 
   export class Client {
@@ -57,25 +54,21 @@ declare module 'faye' {
     subscribe(channel: string, callback: (data: unknown) => void): Subscription;
     /** `true` forces a new `/meta/subscribe` for a channel already held, adding no listener. */
     subscribe(channel: string, force: true): Subscription;
-    unsubscribe(channel: string, subscription?: Subscription): void;
     publish(channel: string, data: unknown): Publication;
     disconnect(): void;
     on(event: 'transport:up' | 'transport:down', listener: () => void): void;
     removeListener(event: 'transport:up' | 'transport:down', listener: () => void): void;
-    disable(feature: string): void;
   }
 
   export interface NodeAdapterOptions {
     mount: string;
     timeout?: number;
-    ping?: number;
   }
 
   export class NodeAdapter {
     constructor(options: NodeAdapterOptions);
     attach(server: HttpServer): void;
     addExtension(extension: Extension): void;
-    removeExtension(extension: Extension): void;
     getClient(): Client;
     close(): void;
     on(event: string, listener: (...args: unknown[]) => void): void;
@@ -84,7 +77,6 @@ declare module 'faye' {
   const faye: {
     Client: typeof Client;
     NodeAdapter: typeof NodeAdapter;
-    logger?: unknown;
   };
   export default faye;
 }

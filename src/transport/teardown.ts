@@ -15,6 +15,7 @@ interface FayeEnvelopeInternals {
 }
 interface FayeClientInternals {
   _state?: number;
+  DISCONNECTED?: number;
   _advice?: { reconnect?: string };
   _dispatcher?: {
     _envelopes?: Map<string, FayeEnvelopeInternals>;
@@ -24,8 +25,13 @@ interface FayeClientInternals {
 }
 
 const CONNECTED = 3;
+const DISCONNECTED = 4;
 
-/** Stops a faye client for good, synchronously: no timer, socket or request survives it. */
+/**
+ * Stops a faye client for good, synchronously: no timer, socket or request survives it.
+ * The one teardown for every faye client: the PushClient's, the look-alike server's own
+ * in-process publisher, and the bare clients of tests and benchmarks.
+ */
 export function tearDownFayeClient(client: Client): void {
   const internals = client as unknown as FayeClientInternals;
   removePageListeners(client);
@@ -37,8 +43,11 @@ export function tearDownFayeClient(client: Client): void {
       // The transport may already be broken; the hard close below still runs.
     }
   }
-  // 'none' makes every pending handshake/connect retry a no-op when its timer fires.
+  // Both, so that a pending handshake or connect retry does nothing when its timer fires:
+  // 'none' stops them, and DISCONNECTED (also for a client between connections) still
+  // stops connect() and a handshake advice should a closing server's reply reset 'none'.
   if (internals._advice) internals._advice.reconnect = 'none';
+  internals._state = internals.DISCONNECTED ?? DISCONNECTED;
 
   const dispatcher = internals._dispatcher;
   if (!dispatcher) return;

@@ -21,8 +21,17 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-/** Without Chromium the tests cannot run; under CI that is a failure, not a skip. */
-export const skip = !existsSync(CHROMIUM) && !process.env.CI ? `needs ${CHROMIUM} (apt-get install chromium)` : false;
+/**
+ * Why the browser tests are skipped, or false when they run. Without Chromium they cannot
+ * run; under CI that is a failure, not a skip. CI is `CI=true` (or `1`), as CI services set
+ * it: `CI=false` is a way to say "not CI", not a CI.
+ */
+export function skipReason(hasChromium: boolean, env: NodeJS.ProcessEnv): string | false {
+  const onCI = /^(true|1)$/i.test(env.CI?.trim() ?? '');
+  return !hasChromium && !onCI ? `needs ${CHROMIUM} (apt-get install chromium)` : false;
+}
+
+export const skip = skipReason(existsSync(CHROMIUM), process.env);
 
 const HTML = `<!doctype html>
 <meta charset="utf-8">

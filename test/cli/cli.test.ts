@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -125,7 +125,8 @@ describe('groupme-push command', { timeout: 60_000 }, () => {
       for (const e of events) {
         assert.equal('raw' in e, false, 'raw is left out without --raw');
         assert.ok(e.type !== 'ping', 'pings are left out unless asked for');
-        assert.match(e.receivedAt ?? new Date().toISOString(), /^\d{4}-\d\d-\d\dT[\d:.]+Z$/);
+        // Every payload here carries received_at: the date must come through as ISO 8601.
+        assert.match(String(e.receivedAt), /^\d{4}-\d\d-\d\dT[\d:.]+Z$/, `${e.type} receivedAt`);
       }
 
       cli.child.kill('SIGINT');
@@ -225,14 +226,30 @@ describe('groupme-push command', { timeout: 60_000 }, () => {
     assert.match(stdout, /push server answers on the open connection within 10 s: round trip \d+ ms/);
   });
 
-  it('doctor stops at the token step with a bad token, exit 1', async () => {
+  it('doctor stops at the token step with a bad token, exit 2 as for every command', async () => {
     const { code, stdout, stderr } = await run(['doctor'], { ...env, GROUPME_TOKEN: 'doctor-bad-token-55' });
-    assert.equal(code, 1);
+    assert.equal(code, 2);
     const lines = stdout.trim().split('\n');
     assert.deepEqual(lines.map((l) => l.split(/\s+/)[0]), ['ok', 'ok', 'FAIL']);
     assert.match(lines[2]!, /token valid: .*rejected the access token/);
     assert.match(stderr, /token valid/);
     assert.ok(!(stdout + stderr).includes('doctor-bad-token-55'));
+  });
+
+  it('doctor exits 2 without a token, and 1 when a check other than the token fails', async () => {
+    const missing = await run(['doctor'], cliEnv({ GROUPME_API_URL: server.apiUrl }));
+    assert.equal(missing.code, 2);
+    assert.deepEqual(missing.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['FAIL']);
+    const unreachable = await run(['doctor', '--api-url', 'http://127.0.0.1:1/v3'], cliEnv({ GROUPME_TOKEN: TOKEN }));
+    assert.equal(unreachable.code, 1);
+    assert.deepEqual(unreachable.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['ok', 'FAIL']);
+  });
+
+  it('--version prints the version in package.json', async () => {
+    const { version } = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    const { code, stdout } = await run(['--version'], cliEnv());
+    assert.equal(code, 0);
+    assert.equal(stdout, `${version}\n`);
   });
 
   it('demo plays every event type and exits 0', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CliError } from '../../src/cli/cli-error.js';
+import { endpointProblem, tokenProblem } from '../../src/client/validate.js';
 import { endpoints } from '../../src/cli/connection.js';
 import { eventFilter, parseTypes } from '../../src/cli/event-types.js';
 import { Diagnostics, eventJson, useColor } from '../../src/cli/output.js';
@@ -48,6 +49,35 @@ describe('cli helpers', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('refuses a token that no header can carry, without repeating it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'groupme-token-'));
+    try {
+      await writeFile(join(dir, 'two-lines'), 'abc123\nsecond-line-secret\n');
+      await assert.rejects(readToken({ tokenFile: join(dir, 'two-lines'), env: {} }), (e: unknown) => {
+        assert.ok(e instanceof CliError && e.exitCode === 2);
+        assert.match(e.message, /line break/);
+        assert.ok(!e.message.includes('second-line-secret'));
+        return true;
+      });
+      await assert.rejects(readToken({ env: { GROUPME_TOKEN: 'abc 123' } }), /GROUPME_TOKEN holds a space/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('shares its token and URL checks with the library', () => {
+    assert.equal(tokenProblem('0123456789abcdef'), null);
+    assert.equal(tokenProblem('  padded  '), null, 'surrounding whitespace is for the caller to trim');
+    for (const bad of ['', '   ', undefined, 42, 'a\nb', 'a\tb', 'a\u0000b']) assert.notEqual(tokenProblem(bad), null, JSON.stringify(bad));
+    assert.equal(endpointProblem('wss://push.groupme.com/faye', 'push'), null);
+    assert.equal(endpointProblem('https://api.groupme.com/v3', 'api'), null);
+    assert.match(String(endpointProblem('push.groupme.com/faye', 'push')), /absolute/);
+    assert.notEqual(endpointProblem('ws://127.0.0.1/v3', 'api'), null);
+    assert.notEqual(endpointProblem('ftp://127.0.0.1/faye', 'push'), null);
+    assert.throws(() => endpoints({ pushUrl: 'ftp://127.0.0.1/faye' }, {}), (e: unknown) => e instanceof CliError && /--push-url must be/.test(e.message));
+    assert.throws(() => endpoints({}, { GROUPME_API_URL: 'ws://127.0.0.1/v3' }), (e: unknown) => e instanceof CliError && /--api-url must be/.test(e.message));
   });
 
   it('takes URLs from flags over the environment, and refuses malformed ones', () => {

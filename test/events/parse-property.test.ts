@@ -108,6 +108,13 @@ const loosePayload = recordOf({
   ping: mostly(fc.boolean()),
 });
 
+// Only input that throws when read (a getter, a revoked Proxy) may end in the parser's
+// catch-all; its reason is learnt from such an input, not copied from the source.
+const hostile = new Proxy({}, { get: () => { throw new Error('hostile'); } });
+const hostileEvent = parsePushMessage(userChannel('1'), hostile);
+assert.ok(hostileEvent.type === 'unknown', 'a payload that throws when read becomes an unknown event');
+const COULD_NOT_READ = hostileEvent.reason;
+
 function checkTotal(channel: ReturnType<typeof userChannel>, data: unknown): void {
   const event = parsePushMessage(channel, data);
   assert.ok(UNION.includes(event.type), `type ${String(event.type)}`);
@@ -115,7 +122,11 @@ function checkTotal(channel: ReturnType<typeof userChannel>, data: unknown): voi
   assert.equal(event.channel, channel);
   assert.equal(event.origin, 'push');
   assert.ok(event.receivedAt === null || !Number.isNaN(event.receivedAt.getTime()));
-  if (event.type === 'unknown') assert.ok(event.reason.length > 0);
+  if (event.type === 'unknown') {
+    assert.ok(event.reason.length > 0);
+    // Nothing here throws when read: landing in the catch-all means the parser itself threw.
+    assert.notEqual(event.reason, COULD_NOT_READ, 'the parser threw on a readable payload');
+  }
 }
 
 describe('parsePushMessage is total', () => {

@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { groupChannel, userChannel } from '../../src/events/channel.js';
 import { parsePushMessage } from '../../src/events/parse.js';
 import type { PushEvent } from '../../src/events/types.js';
+import { sample, sampleFiles } from '../support/samples.js';
 import { reachable, type Renames, SAME, systemRenames } from './reachable.js';
 
 // A typed view never drops what the payload says: every key of every sample must be found
 // on the typed object (the mapping is documented in reachable.ts).
-
-const samplesDir = new URL('../../../shared/protocol/samples/', import.meta.url);
-const files = readdirSync(samplesDir).filter((f) => f.endsWith('.json')).sort();
-
-function sample(name: string): Record<string, unknown> {
-  const json = JSON.parse(readFileSync(new URL(name, samplesDir), 'utf8')) as Record<string, unknown>;
-  return 'channel' in json && typeof json.data === 'object' ? (json.data as Record<string, unknown>) : json;
-}
 
 /** Where each push type puts its payload's `subject` (and the few keys it renames). */
 const PUSH_RENAMES: Record<string, Renames> = {
@@ -40,7 +32,7 @@ function eventRenames(subject: unknown): Renames {
 }
 
 describe('every key of every sample is reachable on its typed event', () => {
-  for (const file of files.filter((f) => !f.startsWith('meta.') && !f.startsWith('event.'))) {
+  for (const file of sampleFiles.filter((f) => !f.startsWith('meta.') && !f.startsWith('event.'))) {
     it(file, () => {
       const data = sample(file);
       const event = parsePushMessage(userChannel('1'), data);
@@ -50,7 +42,7 @@ describe('every key of every sample is reachable on its typed event', () => {
     });
   }
 
-  for (const file of files.filter((f) => f.startsWith('event.'))) {
+  for (const file of sampleFiles.filter((f) => f.startsWith('event.'))) {
     it(`${file}, inside a system message`, () => {
       const systemEvent = sample(file);
       const subject = { id: '1', group_id: '2', user_id: 'system', sender_id: 'system', system: true, text: 'x', event: systemEvent };

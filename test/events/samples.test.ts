@@ -1,24 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { directMessageChannel, groupChannel, userChannel } from '../../src/events/channel.js';
 import type { GroupMessage } from '../../src/events/message.js';
 import { parsePushMessage } from '../../src/events/parse.js';
 import type { SystemEvent, UnknownSystemEvent } from '../../src/events/system-events.js';
 import type { PushEvent, PushEventType } from '../../src/events/types.js';
-
-const samplesDir = new URL('../../../shared/protocol/samples/', import.meta.url);
-const files = readdirSync(samplesDir).filter((f) => f.endsWith('.json')).sort();
-
-function load(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(name, samplesDir), 'utf8')) as unknown;
-}
-
-/** The push `data` of a sample: some are whole Bayeux envelopes, most are the data alone. */
-function sample(name: string): Record<string, unknown> {
-  const json = load(name) as Record<string, unknown>;
-  return 'channel' in json && typeof json.data === 'object' ? (json.data as Record<string, unknown>) : json;
-}
+import { loadSample, sample, sampleFiles, samplesDir } from '../support/samples.js';
 
 function parsed<T extends PushEventType>(type: T, event: PushEvent): Extract<PushEvent, { type: T }> {
   assert.equal(event.type, type, event.type === 'unknown' ? `unknown: ${event.reason}` : undefined);
@@ -55,7 +42,7 @@ const PUSH_TYPES: readonly PushEventType[] = [
 describe('every push sample', () => {
   it('parses to the type its file is named after, keeping the very data object as raw', () => {
     let checked = 0;
-    for (const file of files) {
+    for (const file of sampleFiles) {
       // meta.* are Bayeux control messages and event.* ride inside a message: not push data.
       if (file.startsWith('meta.') || file.startsWith('event.')) continue;
       const expected = PUSH_TYPES.find((t) => file.startsWith(`${t}.`));
@@ -70,7 +57,7 @@ describe('every push sample', () => {
   });
 
   it('leaves every sample as it was (the parser never mutates its input)', () => {
-    for (const file of files) {
+    for (const file of sampleFiles) {
       const data = sample(file);
       const before = JSON.stringify(data);
       parsePushMessage(userChannel('1'), data);
@@ -417,7 +404,7 @@ const SYSTEM_EVENTS: Record<string, TypedSystemEvent> = {
 };
 
 describe('system events (event.*.json) inside system messages', () => {
-  const eventFiles = files.filter((f) => f.startsWith('event.'));
+  const eventFiles = sampleFiles.filter((f) => f.startsWith('event.'));
 
   it('has an expectation for every event sample', () => {
     assert.ok(eventFiles.length >= 20);
@@ -426,7 +413,7 @@ describe('system events (event.*.json) inside system messages', () => {
 
   for (const file of eventFiles) {
     it(`${file} in a system line.create and in a system DM`, () => {
-      const event = load(file);
+      const event = loadSample(file);
       const line = {
         type: 'line.create',
         alert: 'GroupMe: something happened',

@@ -10,8 +10,23 @@ import { startForwarder } from '../../examples/forwarder.js';
 import { startLogger } from '../../examples/logger.js';
 import { nextEvent, until } from '../support/wait.js';
 
-async function eventually(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
+/** `until` for an async condition, with the same backstop. */
+async function eventually(condition: () => Promise<boolean>, backstopMs = 60_000): Promise<void> {
+  const giveUpAt = Date.now() + backstopMs;
+  while (!(await condition())) {
+    if (Date.now() > giveUpAt) throw new Error(`a condition still did not hold after ${backstopMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The log so far: none yet is empty; any other failure is the test's, at once. */
+async function readLog(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
 }
 
 describe('examples', { timeout: 20_000 }, () => {
@@ -33,13 +48,7 @@ describe('examples', { timeout: 20_000 }, () => {
     const echo = await startEchoBot({ token: bot.token, ...urls() });
     try {
       const asked = server.post(group.id, alice.id, '!echo hello there');
-      await until(() => {
-        try {
-          return (server.message(asked.id).favorited_by as string[]).includes(bot.id);
-        } catch {
-          return false;
-        }
-      });
+      await until(() => (server.message(asked.id).favorited_by as string[]).includes(bot.id));
       const res = await echo.api.groupMessages(group.id, { limit: 5 });
       assert.ok(res.some((m) => m.userId === bot.id && m.text === 'hello there'));
       assert.ok(!res.some((m) => m.userId === bot.id && m.text === '!echo hello there'));
@@ -56,7 +65,7 @@ describe('examples', { timeout: 20_000 }, () => {
       await nextEvent(first.client, 'catch-up');
       const live = [server.post(group.id, bot.id, 'one').id, server.sendDirectMessage(bot.id, alice.id, 'two').id];
       const lines = async (): Promise<Array<{ id: string; origin: string }>> =>
-        (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; origin: string });
+        (await readLog(file)).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; origin: string });
       await eventually(async () => (await lines()).length >= 2);
       await first.stop();
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { before, describe, it } from 'node:test';
@@ -27,6 +27,30 @@ const scenario = (load: string): string => `
   await client.stop();
   await server.close();
 `;
+
+interface LockEntry {
+  readonly dev?: boolean;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * A project that depends on the tarball, with a lockfile pinning the tarball's dependencies
+ * to the entries of our own lockfile: `npm ci --offline` then installs them from the cache
+ * that installing this repository filled, with no registry (the tests need no network).
+ */
+async function dependOnTarball(dir: string, tarball: string): Promise<void> {
+  const own = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+  const lock = JSON.parse(await readFile(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+  const spec = `file:${basename(tarball)}`;
+  const packages: Record<string, unknown> = {
+    '': { name: 'smoke', dependencies: { 'groupme-push': spec } },
+    'node_modules/groupme-push': { version: own.version, resolved: spec, dependencies: own.dependencies },
+  };
+  // Entries npm did not mark `dev` are exactly what the runtime dependencies pull in.
+  for (const [path, entry] of Object.entries(lock.packages)) if (path !== '' && !entry.dev) packages[path] = entry;
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'smoke', private: true, dependencies: { 'groupme-push': spec } }));
+  await writeFile(join(dir, 'package-lock.json'), JSON.stringify({ name: 'smoke', lockfileVersion: 3, requires: true, packages }));
+}
 
 describe('the built package', { timeout: 120_000 }, () => {
   before(async () => {
@@ -59,6 +83,16 @@ describe('the built package', { timeout: 120_000 }, () => {
   it('ships a working groupme-push bin', async () => {
     const { stdout } = await run(process.execPath, ['dist/cli/main.js', 'demo'], { cwd: root });
     assert.match(stdout, /21 events of 11 types/);
+    const own = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
+    const { stdout: version } = await run(process.execPath, ['dist/cli/main.js', '--version'], { cwd: root });
+    assert.equal(version, `${own.version}\n`, 'the version the bundle inlined');
+    // What the bin loads at start-up (itself and the chunks it imports statically) holds no
+    // look-alike server: `listen` does not carry faye's server side, only `demo` loads it.
+    const main = join(root, 'dist/cli/main.js');
+    const startup = [main];
+    for (const m of (await readFile(main, 'utf8')).matchAll(/^import [^;]*? from "(\.[^"]+)";/gm)) startup.push(join(root, 'dist/cli', m[1]!));
+    assert.ok(startup.length > 1, 'the bin imports shared chunks');
+    for (const file of startup) assert.ok(!(await readFile(file, 'utf8')).includes('NodeAdapter'), file);
   });
 
   it('installs from the packed tarball and runs from ESM and CJS', async () => {
@@ -66,8 +100,8 @@ describe('the built package', { timeout: 120_000 }, () => {
     try {
       const { stdout: packed } = await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', scratch], { cwd: root });
       const tarball = join(scratch, packed.trim().split('\n').at(-1)!);
-      await run('npm', ['init', '-y'], { cwd: scratch });
-      await run('npm', ['install', '--no-audit', '--no-fund', tarball], { cwd: scratch });
+      await dependOnTarball(scratch, tarball);
+      await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: scratch });
       const esm = scenario(`
         const { PushClient } = await import('groupme-push');
         const { createGroupMeServer } = await import('groupme-push/testing');`);

@@ -17,7 +17,11 @@ describe('catch-up', { timeout: 30_000 }, () => {
     for (const g of groups) server.post(g.id, friend.id, 'history');
     const client = new PushClient({ token: me.token, pushUrl: server.pushUrl, apiUrl: server.apiUrl, ...FAST, restRateLimit: undefined });
     const delivered = new Map<string, number>();
-    client.on('line.create', (e) => delivered.set(e.message.id, (delivered.get(e.message.id) ?? 0) + 1));
+    const raws = new Map<string, unknown>();
+    client.on('line.create', (e) => {
+      delivered.set(e.message.id, (delivered.get(e.message.id) ?? 0) + 1);
+      if (e.origin === 'catch-up') raws.set(e.message.id, e.raw);
+    });
     try {
       const baseline = nextEvent(client, 'catch-up');
       await client.start();
@@ -30,6 +34,8 @@ describe('catch-up', { timeout: 30_000 }, () => {
       assert.equal(report.delivered, missed.length);
       assert.ok(missed.every((id) => delivered.get(id) === 1));
       assert.deepEqual(server.requestLog.filter((r) => r.status === 429), []);
+      // A caught-up message has no push payload: `raw` is built around the REST row, as the README says.
+      for (const id of missed) assert.deepEqual(raws.get(id), { type: 'line.create', subject: server.message(id) });
     } finally {
       await client.stop();
       await server.close();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AuthenticationError } from '../../src/index.js';
-import { FaultWorld } from '../support/fault-world.js';
+import { AuthenticationError, PushClient } from '../../src/index.js';
+import { FAST, FaultWorld } from '../support/fault-world.js';
 import { collect, nextEvent, until } from '../support/wait.js';
 
 /** Everything published before, during and after a fault arrives exactly once. */
@@ -73,20 +73,35 @@ describe('recovery from faults', { timeout: 30_000 }, () => {
 
   it('4. the token is revoked while connected: failed for good, no retry loop', async () => {
     const world = await FaultWorld.create();
+    // A witness with the same timings and a good token: each of its reconnects takes a
+    // backoff delay, so once it has come back several times the failed client has had
+    // every chance to try again, however slow the machine.
+    const witness = new PushClient({ token: world.friend.token, pushUrl: world.server.pushUrl, apiUrl: world.server.apiUrl, ...FAST });
+    // Whatever the failed client tries shows: a subscribe of its channel, or a refused REST call.
+    const tries = (): number =>
+      world.server.subscribeLog.filter((row) => row.channel === `/user/${world.me.id}`).length +
+      world.server.requestLog.filter((row) => row.status === 401).length;
     try {
-      await world.client.start();
+      await Promise.all([world.client.start(), witness.start()]);
       const failed = nextEvent(world.client, 'state', (s) => s.current === 'failed');
       world.server.revokeToken(world.me.token);
+      let back = nextEvent(witness, 'state', (s) => s.previous === 'reconnecting' && s.current === 'connected');
       world.server.dropConnections();
       const change = await failed;
       assert.ok(change.error instanceof AuthenticationError);
-      const attempts = world.server.subscribeLog.length;
-      // Several backoff periods later, nothing more was tried.
-      await new Promise((resolve) => setTimeout(resolve, 600));
-      assert.equal(world.server.subscribeLog.length, attempts);
+      const attempts = tries();
+      // Six backoff periods (more than the longest delay, 400 ms, past the verdict).
+      for (let i = 0; i < 6; i++) {
+        await back;
+        back = nextEvent(witness, 'state', (s) => s.previous === 'reconnecting' && s.current === 'connected');
+        world.server.dropConnections();
+      }
+      await back;
+      assert.equal(tries(), attempts, 'nothing more was tried');
       assert.equal(world.client.state, 'failed');
       assert.ok(world.errors.some((e) => e instanceof AuthenticationError));
     } finally {
+      await witness.stop();
       await world.close();
     }
   });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import diagnostics from 'node:diagnostics_channel';
 import { inspect } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { ApiError, AuthenticationError, GroupMeApi, RateLimitError } from '../../src/index.js';
@@ -56,10 +57,41 @@ describe('GroupMeApi', { timeout: 20_000 }, () => {
     }
   });
 
-  it('honours 429 Retry-After and retries 500s for reads', async () => {
-    server.failNextRest({ status: 429, times: 1, retryAfterSeconds: 0 });
+  it('retries 429s and, for reads, 500s', async () => {
+    server.failNextRest({ status: 429, times: 1 });
     server.failNextRest({ status: 500, times: 1 });
     assert.equal((await api.me()).id, me.id);
+  });
+
+  it('waits as long as Retry-After says, however short its own backoff (mocked clock)', async (t) => {
+    // Real requests to the look-alike server; only the clock the client waits on is mocked.
+    // A Retry-After of 30 s against a 1 ms backoff: a client that ignored the header would
+    // send its retry on the next tick.
+    const sent: number[] = [];
+    const answered: number[] = [];
+    const isMe = (request: { path?: string }): boolean => request.path?.startsWith('/v3/users/me') === true;
+    const onStart = (message: unknown): void => void (isMe((message as { request: { path?: string } }).request) && sent.push(Date.now()));
+    const onFinish = (message: unknown): void => void (isMe((message as { request: { path?: string } }).request) && answered.push(Date.now()));
+    diagnostics.subscribe('http.client.request.start', onStart);
+    diagnostics.subscribe('http.client.response.finish', onFinish);
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    try {
+      const patient = new GroupMeApi({ token: me.token, apiUrl: server.apiUrl, retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 60_000 } });
+      server.failNextRest({ status: 429, times: 1, retryAfterSeconds: 30, pathPrefix: '/users/me' });
+      let settled = false;
+      const call = patient.me().finally(() => (settled = true));
+      // The clock moves only here, half a second a turn, while the sockets work for real.
+      while (!settled) {
+        t.mock.timers.tick(500);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      assert.equal((await call).id, me.id);
+      assert.equal(sent.length, 2, 'one retry');
+      assert.ok(sent[1]! - answered[0]! >= 30_000, `retried ${sent[1]! - answered[0]!} ms (mocked) after the 429`);
+    } finally {
+      diagnostics.unsubscribe('http.client.request.start', onStart);
+      diagnostics.unsubscribe('http.client.response.finish', onFinish);
+    }
   });
 
   it('gives up with RateLimitError and ApiError carrying meta.errors when failures persist', async () => {

@@ -26,7 +26,15 @@ export function collect<K extends keyof PushClientEvents>(client: PushClient, na
   return seen;
 }
 
-/** Polls `condition` on the event loop until it holds. */
-export async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+/**
+ * Polls `condition` on the event loop until it holds. node:test's `timeout` fails the test
+ * but cannot stop this loop, which would then keep the process (and the run) alive for
+ * ever: past `backstopMs`, far beyond any suite's timeout, it gives up.
+ */
+export async function until(condition: () => boolean, backstopMs = 60_000): Promise<void> {
+  const giveUpAt = Date.now() + backstopMs;
+  while (!condition()) {
+    if (Date.now() > giveUpAt) throw new Error(`a condition still did not hold after ${backstopMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import diagnostics from 'node:diagnostics_channel';
+import { Agent, request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { createGroupMeServer, type GroupMeServer, type SimGroup, type SimUser } from '../../src/testing/index.js';
 import { api, closeClients, got, rawClient, receive, responseOf, subscribe, until } from './helpers.js';
@@ -6,9 +9,55 @@ import { api, closeClients, got, rawClient, receive, responseOf, subscribe, unti
 type Row = Record<string, unknown>;
 const textOf = (data: Row): unknown => (data.subject as Row | undefined)?.text;
 
-/** Resolves with what `promise` settled to, or `'pending'` if it has not after `ms`. */
-function stateAfter<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
-  return Promise.race([promise, new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms))]);
+// What the black hole test sends, as plain HTTP on sockets it can see: whether the server
+// took a connection, and whether a request ever got an answer, are then facts, not guesses.
+const accepted = new Set<number>();
+diagnostics.subscribe('net.server.socket', (message) => {
+  const port = (message as { socket: Socket }).socket.remotePort;
+  if (port !== undefined) accepted.add(port);
+});
+
+/** How a request ended: answered with a status, or its connection closed first. */
+type Outcome = `HTTP ${number}` | 'closed unanswered';
+
+/** A GET on `agent`'s socket; `reused` tells whether it went on a connection made before. */
+function getOn(agent: Agent, server: GroupMeServer, path: string, token: string): { reused: Promise<boolean>; outcome: Promise<Outcome> } {
+  let reused!: (value: boolean) => void;
+  const outcome = new Promise<Outcome>((resolve) => {
+    const req = request(`${server.apiUrl}${path}`, { agent, headers: { 'X-Access-Token': token } }, (res) => {
+      res.resume();
+      resolve(`HTTP ${res.statusCode ?? 0}`);
+    });
+    req.on('socket', () => reused(req.reusedSocket));
+    req.on('error', () => resolve('closed unanswered'));
+    req.end();
+  });
+  return { reused: new Promise((resolve) => (reused = resolve)), outcome };
+}
+
+/**
+ * A raw HTTP request on a new connection. `taken` resolves once the server has accepted the
+ * connection (its `connection` listeners, the black hole's included, have run).
+ */
+function onNewConnection(server: GroupMeServer, text: string): { taken: Promise<void>; outcome: Promise<Outcome> } {
+  const socket = connect(server.port, '127.0.0.1');
+  const taken = new Promise<void>((resolve) => {
+    socket.once('connect', async () => {
+      // Published right before the server emits `connection`, in the same turn.
+      while (!accepted.has(socket.localPort!)) await new Promise((r) => setImmediate(r));
+      resolve();
+    });
+  });
+  socket.write(text);
+  const outcome = new Promise<Outcome>((resolve) => {
+    socket.once('data', (chunk: Buffer) => {
+      resolve(`HTTP ${Number(/^HTTP\/1\.1 (\d+)/.exec(chunk.toString())?.[1] ?? 0)}`);
+      socket.destroy();
+    });
+    socket.once('close', () => resolve('closed unanswered'));
+    socket.on('error', () => undefined);
+  });
+  return { taken, outcome };
 }
 
 describe('faults', { timeout: 30_000 }, () => {
@@ -81,23 +130,40 @@ describe('faults', { timeout: 30_000 }, () => {
     const raw = rawClient(server, me.token);
     assert.equal(await subscribe(raw, `/user/${me.id}`), 'ok');
     await until(() => server.connectedClients() === 1, 'connected');
+    // One REST connection, used before the black hole, so the next request reuses it.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    assert.equal(await getOn(agent, server, '/users/me', me.token).outcome, 'HTTP 200');
+
     server.blackhole(true);
     server.post(group.id, bob.id, 'into the void');
-    const rest = api(server, '/users/me', { token: me.token, signal: AbortSignal.timeout(400) });
-    assert.equal(await rest.then(() => 'answered', (e: Error) => e.name), 'TimeoutError', 'REST hangs');
+    const rest = getOn(agent, server, '/users/me', me.token);
+    assert.equal(await rest.reused, true, 'the request went on the connection made before');
+    // New connections too: a REST request and a Bayeux handshake, each once the server took it.
+    const restNew = onNewConnection(server, `GET /v3/users/me HTTP/1.1\r\nHost: x\r\nX-Access-Token: ${me.token}\r\n\r\n`);
+    const handshake = JSON.stringify([{ channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'] }]);
+    const pushNew = onNewConnection(
+      server,
+      `POST /faye HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(handshake)}\r\n\r\n${handshake}`,
+    );
+    await Promise.all([restNew.taken, pushNew.taken]);
     const newcomer = rawClient(server, bob.token);
     const pendingSubscribe = subscribe(newcomer, `/user/${bob.id}`);
-    assert.equal(await stateAfter(pendingSubscribe, 300), 'pending', 'a new connection gets nothing either');
     assert.equal(server.connectedClients(), 1, 'the silent socket still looks connected');
-    await server.flush();
-    assert.ok(!got(raw, `/user/${me.id}`).some((d) => textOf(d) === 'into the void'));
 
     server.blackhole(false);
+    // Lifting destroys every socket the black hole held: a request still waiting on one was
+    // never answered. Had the server answered, the answer would have come, lifted or not.
+    assert.equal(await pushNew.outcome, 'closed unanswered', 'a handshake on a new connection');
+    assert.equal(await rest.outcome, 'closed unanswered', 'REST on a connection made before');
+    assert.equal(await restNew.outcome, 'closed unanswered', 'REST on a new connection');
+    agent.destroy();
     assert.equal((await api(server, '/users/me', { token: me.token })).status, 200);
     assert.equal(await pendingSubscribe, 'ok', 'the waiting client got through once its dead socket was gone');
     await until(() => server.connectedClients() === 2, 'both clients connected');
     server.post(group.id, bob.id, 'back');
     await receive(raw, `/user/${me.id}`, (d) => textOf(d) === 'back');
+    // One channel, in order: had the first post been pushed, it would have come before this one.
+    assert.ok(!got(raw, `/user/${me.id}`).some((d) => textOf(d) === 'into the void'));
   });
 
   it('revokeToken: REST 401 at once; the connected client keeps receiving until it resubscribes', async () => {

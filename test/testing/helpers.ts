@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import faye, { type BayeuxMessage, type Client, type ExtensionCallback, type FayeError } from 'faye';
 import type { GroupMeServer } from '../../src/testing/index.js';
+import { tearDownFayeClient } from '../../src/transport/teardown.js';
+
+export { sample } from '../support/samples.js';
 
 // Helpers for exercising the look-alike server with nothing of the library's client: a
-// bare faye client (as the community script uses one) and Node's fetch.
+// bare faye client (as the community script uses one) and Node's fetch. Only the faye
+// teardown is the library's, to stop those bare clients.
 
 /**
  * A bare faye client holder. The faye Client is a thenable: it stays inside this object and
@@ -91,45 +94,9 @@ export async function until(condition: () => boolean, what = 'condition', deadli
   }
 }
 
-/**
- * Stops every raw client for good. `disconnect()` alone leaves a retry timer or a socket
- * that keeps the test process alive (for ever once the server is gone), so the faye
- * internals that hold them are closed here.
- */
+/** Stops every raw client for good, with the teardown the library itself uses. */
 export function closeClients(): void {
-  for (const client of open.splice(0)) {
-    const c = client as unknown as {
-      _state?: number;
-      _advice?: { reconnect?: string };
-      _dispatcher?: {
-        _envelopes?: Map<string, { timer?: ReturnType<typeof setTimeout> | null; request?: unknown }>;
-        transports?: Record<string, Map<string, { close?(): void; removeAllTimeouts?(): void; _socket?: { _stream?: { destroy?(): void } } }> | undefined>;
-        close?(): void;
-      };
-    };
-    try {
-      if (c._state === 3) client.disconnect();
-    } catch {
-      // already broken: the hard close below still runs
-    }
-    if (c._advice) c._advice.reconnect = 'none';
-    c._state = 4;
-    const dispatcher = c._dispatcher;
-    for (const envelope of dispatcher?._envelopes?.values() ?? []) {
-      if (envelope.timer) clearTimeout(envelope.timer);
-      // A long-poll in flight: its socket would stay open until the server answers.
-      void Promise.resolve(envelope.request).then((request) => (request as { abort?(): void } | undefined)?.abort?.());
-    }
-    dispatcher?._envelopes?.clear();
-    for (const byEndpoint of Object.values(dispatcher?.transports ?? {})) {
-      for (const transport of byEndpoint?.values() ?? []) {
-        transport.removeAllTimeouts?.();
-        transport.close?.();
-        transport._socket?._stream?.destroy?.();
-      }
-    }
-    dispatcher?.close?.();
-  }
+  for (const client of open.splice(0)) tearDownFayeClient(client);
 }
 
 export interface ApiResponse {
@@ -174,14 +141,6 @@ export async function api(
 export function responseOf<T>(res: ApiResponse): T {
   assert.ok(res.body, `HTTP ${res.status} with no body`);
   return res.body.response as T;
-}
-
-const samplesDir = new URL('../../../shared/protocol/samples/', import.meta.url);
-
-/** The push `data` of a sample (some samples are whole Bayeux envelopes). */
-export function sample(name: string): Record<string, unknown> {
-  const json = JSON.parse(readFileSync(new URL(name, samplesDir), 'utf8')) as Record<string, unknown>;
-  return 'channel' in json && typeof json.data === 'object' ? (json.data as Record<string, unknown>) : json;
 }
 
 export function keys(value: unknown): string[] {

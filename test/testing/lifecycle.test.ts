@@ -35,9 +35,9 @@ const childScript = `
     const clientId = hello.clientId;
     const [sub] = await bayeux([{ channel: '/meta/subscribe', clientId, subscription: '/user/' + me.id, ext: { access_token: me.token } }]);
     if (!sub.successful) throw new Error('subscribe ' + sub.error);
-    // Held by the server for 600 s.
+    // Held by the server for 600 s: on once the server counts the connection as open.
     bayeux([{ channel: '/meta/connect', clientId, connectionType: 'long-polling' }]).catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    while (server.connectedClients() < 1) await new Promise((resolve) => setImmediate(resolve));
   };
   await hold();
   await server.restart(); // must end that one

@@ -3,6 +3,7 @@
 import { expectTypeOf } from 'expect-type';
 import {
   GroupMePushError,
+  type ErrorCode,
   parsePushMessage,
   PushClient,
   UnsupportedPlatformError,
@@ -137,6 +138,8 @@ new WebStorageCursorStore(sessionStorage, 'account-2:');
 // @ts-expect-error a Map is not a Storage
 new WebStorageCursorStore(new Map<string, string>());
 expectTypeOf<UnsupportedPlatformError>().toMatchTypeOf<GroupMePushError>();
+// Codes are one documented union, not any string.
+expectTypeOf<GroupMePushError['code']>().toEqualTypeOf<ErrorCode>();
 
 function expectNever(value: never): never {
   throw new Error(`unexpected ${String(value)}`);
