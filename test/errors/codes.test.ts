@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   ApiError,
@@ -45,7 +45,8 @@ describe('error codes', () => {
   });
 
   it('the codes the client wraps errors in are members too', () => {
-    const wrapped = [...read('src/client/push-client.ts').matchAll(/asPushError\([^,]+, '([A-Z_]+)'/g)].map((m) => m[1]!);
+    const client = readdirSync(new URL('../../src/client/', import.meta.url)).map((file) => read(`src/client/${file}`));
+    const wrapped = client.flatMap((source) => [...source.matchAll(/(?:asPushError\([^,]+|new GroupMePushError\()\s*'([A-Z_]+)'/g)].map((m) => m[1]!));
     assert.ok(wrapped.length > 0);
     for (const code of wrapped) assert.ok(codes.includes(code), code);
   });
