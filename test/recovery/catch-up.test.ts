@@ -31,11 +31,14 @@ describe('catch-up', { timeout: 30_000 }, () => {
       const missed = groups.map((g) => server.post(g.id, friend.id, 'while away').id);
       const report = await caughtUp;
       assert.equal(report.error, null);
-      assert.equal(report.delivered, missed.length);
       assert.ok(missed.every((id) => delivered.get(id) === 1));
+      // faye may get some of them on its own before the connection is rebuilt: those come live.
+      const caughtUpIds = missed.filter((id) => raws.has(id));
+      assert.ok(caughtUpIds.length > 0);
+      assert.equal(report.delivered, caughtUpIds.length);
       assert.deepEqual(server.requestLog.filter((r) => r.status === 429), []);
       // A caught-up message has no push payload: `raw` is built around the REST row, as the README says.
-      for (const id of missed) assert.deepEqual(raws.get(id), { type: 'line.create', subject: server.message(id) });
+      for (const id of caughtUpIds) assert.deepEqual(raws.get(id), { type: 'line.create', subject: server.message(id) });
     } finally {
       await client.stop();
       await server.close();
