@@ -1,12 +1,43 @@
 /**
- * One generation of ids: kept in arrival order, and put in a Set only when something has
- * to be looked up in it.
+ * One generation of ids, in arrival order, copied as UTF-16 code units into one growing
+ * buffer rather than kept as strings, and put in a Set only when something has to be
+ * looked up in it. Ten thousand strings kept alive are objects the garbage collector
+ * copies and promotes as they survive; in a profile that made every young collection
+ * several times dearer, about 0.6 µs per event. A buffer of numbers is nothing to trace.
  */
-interface Generation {
-  readonly ids: string[];
-  set: Set<string> | undefined;
-  /** How many of `ids` are in `set`. */
-  indexed: number;
+class Generation {
+  // Small to start with: most clients see few messages, and a thousand clients each
+  // holding buffers sized for a busy one would add up.
+  #chars = new Uint16Array(64);
+  /** Where each id ends in `#chars`. */
+  #ends = new Int32Array(4);
+  #count = 0;
+  #set: Set<string> | undefined;
+  /** How many ids are in `#set`. */
+  #indexed = 0;
+
+  get count(): number {
+    return this.#count;
+  }
+
+  push(id: string): void {
+    const start = this.#count === 0 ? 0 : this.#ends[this.#count - 1]!;
+    const end = start + id.length;
+    if (end > this.#chars.length) this.#chars = grown(this.#chars, end);
+    if (this.#count === this.#ends.length) this.#ends = grown(this.#ends, this.#count + 1);
+    const chars = this.#chars;
+    for (let i = 0; i < id.length; i++) chars[start + i] = id.charCodeAt(i);
+    this.#ends[this.#count++] = end;
+  }
+
+  has(id: string): boolean {
+    const set = (this.#set ??= new Set());
+    for (; this.#indexed < this.#count; this.#indexed++) {
+      const start = this.#indexed === 0 ? 0 : this.#ends[this.#indexed - 1]!;
+      set.add(decode(this.#chars, start, this.#ends[this.#indexed]!));
+    }
+    return set.has(id);
+  }
 }
 
 /**
@@ -21,8 +52,8 @@ export class SeenIds {
   // Two generations swapped wholesale instead of evicting one id per add: deleting from a
   // large Set leaves tombstones that make every later operation slower (measured ~0.9 µs
   // per add at 10,000 ids with a ring buffer and Set.delete).
-  #current: Generation = newGeneration();
-  #previous: Generation = newGeneration();
+  #current = new Generation();
+  #previous = new Generation();
   /** The greatest id ever added, in shortlex order (shorter first, then string order). */
   #greatest: string | undefined;
 
@@ -43,33 +74,37 @@ export class SeenIds {
     } else if (this.has(id)) {
       return false;
     }
-    if (this.#current.ids.length >= this.#generation) {
+    if (this.#current.count >= this.#generation) {
       this.#previous = this.#current;
-      this.#current = newGeneration();
+      this.#current = new Generation();
     }
-    this.#current.ids.push(id);
+    this.#current.push(id);
     return true;
   }
 
   has(id: string): boolean {
-    return indexed(this.#current).has(id) || indexed(this.#previous).has(id);
+    return this.#current.has(id) || this.#previous.has(id);
   }
 
   /** How many ids are remembered now. */
   get size(): number {
-    return this.#current.ids.length + this.#previous.ids.length;
+    return this.#current.count + this.#previous.count;
   }
 }
 
-function newGeneration(): Generation {
-  return { ids: [], set: undefined, indexed: 0 };
+function grown<T extends Uint16Array | Int32Array>(array: T, needed: number): T {
+  let size = Math.max(16, array.length * 2);
+  while (size < needed) size *= 2;
+  const next = new (array.constructor as new (size: number) => T)(size);
+  next.set(array);
+  return next;
 }
 
-/** The generation's Set, brought up to date with the ids appended since the last lookup. */
-function indexed(generation: Generation): Set<string> {
-  const set = (generation.set ??= new Set());
-  const ids = generation.ids;
-  for (let i = generation.indexed; i < ids.length; i++) set.add(ids[i]!);
-  generation.indexed = ids.length;
-  return set;
+/** The string of code units `[start, end)`, exactly (lone surrogates included), in chunks that stay under the argument limit. */
+function decode(chars: Uint16Array, start: number, end: number): string {
+  let out = '';
+  for (let from = start; from < end; from += 8192) {
+    out += String.fromCharCode.apply(null, chars.subarray(from, Math.min(end, from + 8192)) as unknown as number[]);
+  }
+  return out;
 }

@@ -50,11 +50,13 @@ describe('SeenIds', () => {
 
   it('answers exactly as two plain Sets would, whatever the order ids come in', () => {
     // Ids that mostly grow (live traffic) with older ones and repeats mixed in (catch-up,
-    // a message on two channels), of several lengths, digits or not.
+    // a message on two channels), of several lengths, digits or not, and strings no id
+    // should be (lone surrogates, very long) that must still round-trip exactly.
     const id = fc.oneof(
       fc.integer({ min: 0, max: 40 }).map(String),
       fc.integer({ min: 0, max: 40 }).map((n) => `1750000000000000${String(n).padStart(2, '0')}`),
-      fc.constantFrom('a', 'b', 'ab', 'x10', 'x9', ''),
+      fc.constantFrom('a', 'b', 'ab', 'x10', 'x9', '', 'é', '\uD800', '\uDC00\uD800', 'z'.repeat(10_000), 'z'.repeat(9_999) + 'y'),
+      fc.string({ unit: 'binary', maxLength: 3 }),
     );
     const step = fc.oneof(fc.record({ add: id }), fc.record({ has: id }));
     fc.assert(
