@@ -20,6 +20,13 @@ class Generation {
     return this.#count;
   }
 
+  /** Forgets every id but keeps the buffers, grown to what a full generation needs. */
+  clear(): void {
+    this.#count = 0;
+    this.#set = undefined;
+    this.#indexed = 0;
+  }
+
   push(id: string): void {
     const start = this.#count === 0 ? 0 : this.#ends[this.#count - 1]!;
     const end = start + id.length;
@@ -75,8 +82,11 @@ export class SeenIds {
       return false;
     }
     if (this.#current.count >= this.#generation) {
+      // The forgotten generation's buffers become the new one's: no regrowth by doubling.
+      const recycled = this.#previous;
+      recycled.clear();
       this.#previous = this.#current;
-      this.#current = new Generation();
+      this.#current = recycled;
     }
     this.#current.push(id);
     return true;
