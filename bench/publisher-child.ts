@@ -17,7 +17,7 @@ import { GROUP_ID, USER_ID } from './publisher-constants.js';
 
 type Command =
   | { cmd: 'prepare'; count: number; perFrame: number }
-  | { cmd: 'go' }
+  | { cmd: 'go'; all?: boolean }
   | { cmd: 'close' };
 
 interface Bayeux {
@@ -259,20 +259,26 @@ function prepare(count: number, perFrame: number): number {
   return bytes;
 }
 
-/** Writes the prepared frames to the subscriber of `/user/<id>`, waiting only for the socket to drain. */
-async function go(): Promise<{ frames: number }> {
+/**
+ * Writes the prepared frames to the subscriber of `/user/<id>` (or, with `all`, to every
+ * subscriber, frame by frame in turn), waiting only for a socket to drain.
+ */
+async function go(all: boolean): Promise<{ frames: number; subscribers: number }> {
   const channel = `/user/${USER_ID}`;
   const holders = subscribers.get(channel);
-  // The newest such socket: the previous round's client may not have finished closing.
-  const peer = [...peers].reverse().find((p) => p.clientId !== undefined && holders?.has(p.clientId));
-  if (!peer) throw new Error(`nobody holds ${channel} on a WebSocket`);
+  const holding = [...peers].filter((p) => p.clientId !== undefined && holders?.has(p.clientId));
+  // Alone, the newest such socket: the previous round's client may not have finished closing.
+  const targets = all ? holding : holding.slice(-1);
+  if (targets.length === 0) throw new Error(`nobody holds ${channel} on a WebSocket`);
   const frames = prepared;
   prepared = [];
   for (const f of frames) {
-    if (!send(peer, f)) await new Promise((resolve) => peer.socket.once('drain', resolve));
-    if (peer.socket.destroyed) throw new Error('the subscriber went away mid-burst');
+    for (const peer of targets) {
+      if (!send(peer, f)) await new Promise((resolve) => peer.socket.once('drain', resolve));
+      if (peer.socket.destroyed) throw new Error('a subscriber went away mid-burst');
+    }
   }
-  return { frames: frames.length };
+  return { frames: frames.length, subscribers: targets.length };
 }
 
 const server = createServer(http);
@@ -285,7 +291,7 @@ async function handle(command: Command): Promise<unknown> {
     case 'prepare':
       return { bytes: prepare(command.count, command.perFrame) };
     case 'go':
-      return go();
+      return go(command.all === true);
     case 'close':
       for (const peer of peers) peer.socket.destroy();
       server.close();
