@@ -17,8 +17,10 @@
  * npm run bench:client [-- --rounds 7 --count 100000 --per-frame 1,10 --together --src --previous <dir>[,<dir>]]
  * `--src` measures src/ through tsx instead of the built dist/; `--previous` adds a side
  * per directory, the PushClient of another build (a copy of dist/ taken before a change),
- * so that a change is measured against what it replaces in the same rounds. For a profile,
- * `--only pushclient` runs one side, in this process: add `node --cpu-prof`.
+ * so that a change is measured against what it replaces in the same rounds. `--prof <dir>`
+ * writes a CPU profile of each client process there (with `--together`, profiles taken
+ * under the same load, to compare function by function); `--only pushclient` runs one
+ * side in this very process, for `node --cpu-prof` by hand.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -46,6 +48,8 @@ export interface ClientThroughputOptions {
   readonly previous?: readonly string[];
   /** PushClient from src/ (through tsx) rather than dist/. */
   readonly src?: boolean;
+  /** A directory for a CPU profile of each client process. */
+  readonly prof?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -189,8 +193,10 @@ class ClientProcess {
   readonly #child: ChildProcess;
   readonly ready: Promise<unknown>;
 
-  constructor(side: Side, src: boolean) {
-    this.#child = fork(SELF, ['--client', side, ...(src ? ['--src'] : [])], { execArgv: ['--expose-gc', '--import', 'tsx'] });
+  constructor(side: Side, src: boolean, prof: string | undefined) {
+    // A directory per side: tsx's loader thread writes a profile of its own beside the main one.
+    const profile = prof === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(prof, side.replace(/\W+/g, '_'))}`];
+    this.#child = fork(SELF, ['--client', side, ...(src ? ['--src'] : [])], { execArgv: ['--expose-gc', ...profile, '--import', 'tsx'] });
     this.ready = this.next();
   }
 
@@ -237,7 +243,7 @@ export async function clientThroughput(options: ClientThroughputOptions): Promis
   const sides: Side[] = ['faye', 'pushclient', ...(options.previous ?? [])];
   const publisher = new Publisher();
   const urls = await publisher.urls;
-  const clients = new Map(sides.map((side) => [side, new ClientProcess(side, options.src ?? false)]));
+  const clients = new Map(sides.map((side) => [side, new ClientProcess(side, options.src ?? false, options.prof)]));
   await Promise.all([...clients.values()].map((client) => client.ready));
   const out: Record<Side, ClientRound[]> = Object.fromEntries(sides.map((side) => [side, []]));
   const log = (round: number, side: Side, result: ClientRound): void =>
@@ -279,6 +285,7 @@ if (process.argv[1] === SELF) {
       together: { type: 'boolean', default: false },
       src: { type: 'boolean', default: false },
       previous: { type: 'string' },
+      prof: { type: 'string' },
       only: { type: 'string' },
       client: { type: 'string' },
     },
@@ -318,6 +325,7 @@ if (process.argv[1] === SELF) {
         together: values.together,
         previous,
         src: values.src,
+        prof: values.prof,
         log: console.error,
       });
       console.log(`${perFrame} per frame, ${Number(values.count).toLocaleString('en')} events a round, ${values.rounds} rounds ${values.together ? 'side by side' : 'in turns'}`);
