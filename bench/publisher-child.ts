@@ -2,9 +2,10 @@
  * A publisher that outpaces any client, in its own process, driven over IPC: just enough
  * Bayeux for a faye client to handshake, hold a `/meta/connect` and get its subscribes
  * acknowledged, and just enough REST for PushClient's start (`/users/me`, empty listings).
- * A burst is built before it is sent, as ready WebSocket frames (each a JSON array of
- * `line.create` messages on `/user/<id>`, as GroupMe sends them), then written as fast as
- * the client's socket drains: the client alone decides the pace.
+ * A burst for a user is built before it is sent, as ready WebSocket frames (each a JSON
+ * array of `line.create` messages on `/user/<id>`, as GroupMe sends them), then written,
+ * a slice of frames at a time, as fast as the client's socket drains: the client alone
+ * decides the pace.
  *
  * The WebSocket side is written here by hand (RFC 6455, text frames, no extensions) rather
  * than with faye's server: a real faye server spends more CPU per message than a faye
@@ -13,11 +14,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { GROUP_ID, USER_ID } from './publisher-constants.js';
+import { GROUP_ID, userOf } from './publisher-constants.js';
 
 type Command =
-  | { cmd: 'prepare'; count: number; perFrame: number }
-  | { cmd: 'go'; all?: boolean }
+  | { cmd: 'prepare'; userId: string; count: number; perFrame: number }
+  | { cmd: 'go'; userId: string; from: number; to: number }
   | { cmd: 'close' };
 
 interface Bayeux {
@@ -106,7 +107,12 @@ function http(req: IncomingMessage, res: ServerResponse): void {
       }
       body = reply;
     } else if (url.pathname === '/v3/users/me') {
-      body = ok({ id: USER_ID, user_id: USER_ID, name: 'Bench' });
+      const userId = userOf(String(req.headers['x-access-token'] ?? url.searchParams.get('token') ?? ''));
+      if (userId === undefined) {
+        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ meta: { code: 401, errors: ['unauthorized'] } }));
+        return;
+      }
+      body = ok({ id: userId, user_id: userId, name: 'Bench' });
     } else if (['/v3/groups', '/v3/chats', '/v3/memberships/states'].includes(url.pathname)) {
       body = ok([]);
     } else {
@@ -208,13 +214,14 @@ function readFrames(peer: Peer): void {
 
 // ---- bursts ---------------------------------------------------------------------------
 let nextId = 175141257527047935n;
-let prepared: Buffer[] = [];
+/** Frames ready to send, by user id. */
+const prepared = new Map<string, Buffer[]>();
 
 /** The message GroupMe sends on `/user/<id>` for a group post, every field a modern one has. */
-function lineCreate(messageId: string, n: number): Bayeux {
+function lineCreate(userId: string, messageId: string, n: number): Bayeux {
   const now = Date.now();
   return {
-    channel: `/user/${USER_ID}`,
+    channel: `/user/${userId}`,
     data: {
       type: 'line.create',
       alert: `Isaac: message ${n}`,
@@ -246,39 +253,37 @@ function lineCreate(messageId: string, n: number): Bayeux {
   };
 }
 
-function prepare(count: number, perFrame: number): number {
-  prepared = [];
+function prepare(userId: string, count: number, perFrame: number): { frames: number; bytes: number } {
+  const frames: Buffer[] = [];
   let bytes = 0;
   for (let sent = 0; sent < count; sent += perFrame) {
     const batch: Bayeux[] = [];
-    for (let i = sent; i < Math.min(count, sent + perFrame); i++) batch.push(lineCreate((nextId++).toString(), i));
+    for (let i = sent; i < Math.min(count, sent + perFrame); i++) batch.push(lineCreate(userId, (nextId++).toString(), i));
     const f = frame(JSON.stringify(batch));
     bytes += f.length;
-    prepared.push(f);
+    frames.push(f);
   }
-  return bytes;
+  prepared.set(userId, frames);
+  return { frames: frames.length, bytes };
 }
 
 /**
- * Writes the prepared frames to the subscriber of `/user/<id>` (or, with `all`, to every
- * subscriber, frame by frame in turn), waiting only for a socket to drain.
+ * Writes prepared frames `[from, to)` to the subscriber of `/user/<id>`, waiting only for
+ * its socket to drain.
  */
-async function go(all: boolean): Promise<{ frames: number; subscribers: number }> {
-  const channel = `/user/${USER_ID}`;
+async function go(userId: string, from: number, to: number): Promise<{ frames: number }> {
+  const channel = `/user/${userId}`;
   const holders = subscribers.get(channel);
-  const holding = [...peers].filter((p) => p.clientId !== undefined && holders?.has(p.clientId));
-  // Alone, the newest such socket: the previous round's client may not have finished closing.
-  const targets = all ? holding : holding.slice(-1);
-  if (targets.length === 0) throw new Error(`nobody holds ${channel} on a WebSocket`);
-  const frames = prepared;
-  prepared = [];
-  for (const f of frames) {
-    for (const peer of targets) {
-      if (!send(peer, f)) await new Promise((resolve) => peer.socket.once('drain', resolve));
-      if (peer.socket.destroyed) throw new Error('a subscriber went away mid-burst');
-    }
+  // The newest such socket: the previous round's client may not have finished closing.
+  const peer = [...peers].reverse().find((p) => p.clientId !== undefined && holders?.has(p.clientId));
+  if (!peer) throw new Error(`nobody holds ${channel} on a WebSocket`);
+  const frames = prepared.get(userId) ?? [];
+  for (let i = from; i < Math.min(to, frames.length); i++) {
+    if (!send(peer, frames[i]!)) await new Promise((resolve) => peer.socket.once('drain', resolve));
+    if (peer.socket.destroyed) throw new Error('the subscriber went away mid-burst');
   }
-  return { frames: frames.length, subscribers: targets.length };
+  if (to >= frames.length) prepared.delete(userId);
+  return { frames: Math.max(0, Math.min(to, frames.length) - from) };
 }
 
 const server = createServer(http);
@@ -289,9 +294,9 @@ const { port } = server.address() as { port: number };
 async function handle(command: Command): Promise<unknown> {
   switch (command.cmd) {
     case 'prepare':
-      return { bytes: prepare(command.count, command.perFrame) };
+      return prepare(command.userId, command.count, command.perFrame);
     case 'go':
-      return go(command.all === true);
+      return go(command.userId, command.from, command.to);
     case 'close':
       for (const peer of peers) peer.socket.destroy();
       server.close();
