@@ -1,7 +1,10 @@
 /**
  * npm run bench: the baseline community script and PushClient side by side, on the same
  * look-alike server (in a child process), alternating, several rounds; medians and the
- * ratio PushClient / baseline. Writes BENCHMARKS.md and bench/results.json.
+ * ratio PushClient / baseline. Throughput and CPU per event are measured apart, against a
+ * bare faye client fed by a publisher faster than either (bench/client-throughput.ts): the
+ * look-alike's own faye server cannot publish faster than a client reads. Writes
+ * BENCHMARKS.md and bench/results.json.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,13 +13,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { PushClientOptions } from '../src/index.js';
 import { CommunityScript } from './baseline.js';
+import { clientThroughput, type ClientRound } from './client-throughput.js';
 
 const { values } = parseArgs({
-  options: { rounds: { type: 'string', default: '3' }, quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: { rounds: { type: 'string', default: '3' }, quick: { type: 'boolean', default: false } },
 });
 const ROUNDS = Number(values.rounds);
 const QUICK = values.quick;
-const BURST = QUICK ? 10_000 : 100_000;
+const BURST = QUICK ? 20_000 : 100_000;
 
 // The built package, as users run it (npm run bench builds first): the same code as src,
 // without tsx's transpile-time helpers on the hot path.
@@ -90,28 +94,6 @@ const median = (xs: number[]): number => {
 };
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-// ---- 1. throughput -----------------------------------------------------------------
-async function throughput(side: Side): Promise<{ perSecond: number; cpuUsPerEvent: number }> {
-  const user = await addUser(`tp-${side.name}`);
-  const group = await call<{ id: string }>({ cmd: 'addGroup', members: [user.id] });
-  let received = 0;
-  let done!: () => void;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  const conn = await side.connect(user, () => {
-    if (++received === BURST) done();
-  });
-  await sleep(200);
-  gc();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await call({ cmd: 'burst', channel: `/user/${user.id}`, groupId: group.id, count: BURST });
-  await finished;
-  const seconds = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  await conn.stop();
-  return { perSecond: BURST / seconds, cpuUsPerEvent: (cpu.user + cpu.system) / BURST };
-}
 
 // ---- 2. latency --------------------------------------------------------------------
 async function latency(side: Side): Promise<{ p50: number; p99: number; max: number }> {
@@ -191,7 +173,7 @@ async function memory(side: Side, n: number): Promise<{ heapPerClientKb: number;
 }
 
 // ---- run ---------------------------------------------------------------------------
-if (values.only === undefined) await startServer();
+await startServer();
 const results: Record<string, unknown> = {
   machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
   node: process.version,
@@ -210,26 +192,18 @@ async function rounds<T>(fn: (side: Side) => Promise<T>): Promise<Record<Side['n
   return out;
 }
 
-if (values.only === 'throughput-pushclient') {
-  // For `node --cpu-prof`: one PushClient burst, nothing else.
-  await startServer();
-  console.log(await throughput(pushclient));
-  await call({ cmd: 'close' });
-  process.exit(0);
-}
-if (values.only === 'throughput') {
-  await startServer();
-  const only = await rounds(throughput);
-  for (const side of sides) {
-    console.log(side.name, 'events/s', Math.round(median(only[side.name].map((x) => x.perSecond))), 'cpu µs/event', median(only[side.name].map((x) => x.cpuUsPerEvent)).toFixed(2));
-  }
-  await call({ cmd: 'close' });
-  process.exit(0);
-}
 console.error('throughput…');
-const tp = await rounds(throughput);
-put(`throughput (${BURST.toLocaleString('en')} line.create)`, median(tp.baseline.map((x) => x.perSecond)), median(tp.pushclient.map((x) => x.perSecond)), 'events/s');
-put('client CPU per event', median(tp.baseline.map((x) => x.cpuUsPerEvent)), median(tp.pushclient.map((x) => x.cpuUsPerEvent)), 'µs');
+// Each client in its own process, alone with the publisher while it reads, the two taking
+// turns every 10,000 events (bench/client-throughput.ts).
+const tp: Record<string, Record<string, ClientRound[]>> = {};
+for (const perFrame of [1, 10]) {
+  const result = await clientThroughput({ rounds: Math.max(ROUNDS, 5), count: BURST, perFrame, log: console.error });
+  tp[`${perFrame} per frame`] = result;
+  const med = (side: string, key: keyof ClientRound): number => median(result[side]!.map((x) => x[key]));
+  const frames = perFrame === 1 ? 'one message a frame' : `${perFrame} messages a frame`;
+  put(`client throughput, ${frames} (baseline: bare faye)`, med('faye', 'eventsPerSecond'), med('pushclient', 'eventsPerSecond'), 'events/s');
+  put(`client CPU per event, ${frames} (baseline: bare faye)`, med('faye', 'cpuUsPerEvent'), med('pushclient', 'cpuUsPerEvent'), 'µs');
+}
 console.error('latency…');
 const lat = await rounds(latency);
 put('latency p50 at 100 msg/s', median(lat.baseline.map((x) => x.p50)), median(lat.pushclient.map((x) => x.p50)), 'ms');
@@ -263,13 +237,13 @@ await call({ cmd: 'close' });
 Object.assign(results, { throughput: tp, latency: lat, subscribeAll: sa, recovery: rec, memory: mem, table: rows });
 const fmt = (x: number | undefined): string => x === undefined || !Number.isFinite(x) ? String(x) : (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en') : x.toFixed(2));
 const table = [
-  '| figure | baseline (community script) | PushClient | PushClient / baseline |',
+  '| figure | baseline | PushClient | PushClient / baseline |',
   '|---|---:|---:|---:|',
   ...rows.map(([label, b, p, unit]) => `| ${label} | ${fmt(b)} ${unit} | ${fmt(p)} ${unit} | ${!b ? '—' : (p / b).toFixed(2)} |`),
 ].join('\n');
 console.log(table);
 if (!QUICK) {
   writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
-  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), `# Benchmarks\n\nMeasured by \`npm run bench\` on ${results.machine as string}, Node ${process.version}, ${(results.date as string).slice(0, 10)}. Both sides run in one process against the same look-alike server (its own process), alternating, ${ROUNDS} rounds; medians. The baseline is the script of the GroupMe community docs' push page (groupme-js/GroupMeCommunityDocs, docs/push.md). Raw numbers: \`bench/results.json\`.\n\n${table}\n\n${readFileSync(new URL('./notes.md', import.meta.url), 'utf8')}`);
+  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), `# Benchmarks\n\nMeasured by \`npm run bench\` on ${results.machine as string}, Node ${process.version}, ${(results.date as string).slice(0, 10)}. The client rows (throughput, CPU per event) come from \`bench/client-throughput.ts\` (\`npm run bench:client\`): a bare faye client and PushClient, each in its own process, fed prebuilt Bayeux frames by a publisher in a third process as fast as they read them, taking turns every 10,000 events, ${Math.max(ROUNDS, 5)} rounds of ${BURST.toLocaleString('en')} events each; medians. The other rows run the script of the GroupMe community docs' push page (groupme-js/GroupMeCommunityDocs, docs/push.md) and PushClient in one process against the same look-alike server (its own process), alternating, ${ROUNDS} rounds; medians. Raw numbers: \`bench/results.json\`.\n\n${table}\n\n${readFileSync(new URL('./notes.md', import.meta.url), 'utf8')}`);
 }
 process.exit(0);

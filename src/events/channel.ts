@@ -56,10 +56,13 @@ export function chatIdFor(userA: string, userB: string): string {
   return `${lo}+${hi}`;
 }
 
+const DECIMAL = /^\d+$/;
+
 /** Orders two decimal id strings numerically; non-numeric ids fall back to string order. */
 export function compareIds(a: string, b: string): number {
-  if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
-    if (a.length !== b.length) return a.length - b.length;
-  }
+  // Two runs of digits of one length compare as strings, so the regexes run only when the
+  // lengths differ: the cursor compares every delivered id with the previous one, nearly
+  // always of the same length.
+  if (a.length !== b.length && DECIMAL.test(a) && DECIMAL.test(b)) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
 }

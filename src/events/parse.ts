@@ -25,22 +25,36 @@ export function parsePushMessage(channel: PushChannel, data: unknown, origin: Ev
   }
 }
 
-// Every event is built as one object literal: `{...base, type}` is a slow path in V8 and
-// this runs for every event, pings included.
 function parse(channel: PushChannel, data: unknown, origin: EventOrigin): PushEvent {
   const d = obj(data);
   if (!d) return unknown(channel, data, origin, null, null, null, 'the payload is not an object');
   const receivedAt = millis(d.received_at);
   const alert = str(d.alert);
-  const raw = data;
   const type = d.type;
   if (typeof type !== 'string') {
     // The 2011-era long-polling servers pinged with `{ping: true}` and no type.
-    if (d.ping === true && type === undefined) return { type: 'ping', channel, receivedAt, alert, origin, raw };
-    return unknown(channel, raw, origin, receivedAt, alert, null, type === undefined ? 'the payload has no type' : 'the payload type is not a string');
+    if (d.ping === true && type === undefined) return { type: 'ping', channel, receivedAt, alert, origin, raw: data };
+    return unknown(channel, data, origin, receivedAt, alert, null, type === undefined ? 'the payload has no type' : 'the payload type is not a string');
   }
-  const fail = (reason: string): UnknownEvent => unknown(channel, raw, origin, receivedAt, alert, type, reason);
+  const event = typed(d, type, channel, receivedAt, alert, origin, data);
+  // A failure comes back as its reason, and becomes the unknown event here: a `fail`
+  // closure over these variables would be allocated for every event, typed or not.
+  return typeof event === 'string' ? unknown(channel, data, origin, receivedAt, alert, type, event) : event;
+}
 
+/**
+ * The event of a known `type`, or why it is unknown. Every event is built as one object
+ * literal: `{...base, type}` is a slow path in V8 and this runs for every event, pings included.
+ */
+function typed(
+  d: Json,
+  type: string,
+  channel: PushChannel,
+  receivedAt: Date | null,
+  alert: string | null,
+  origin: EventOrigin,
+  raw: unknown,
+): PushEvent | string {
   switch (type) {
     case 'ping':
       return { type, channel, receivedAt, alert, origin, raw };
@@ -51,23 +65,23 @@ function parse(channel: PushChannel, data: unknown, origin: EventOrigin): PushEv
     case 'line.create': {
       const s = d.subject;
       const message = parseGroupMessage(s);
-      return message ? { type, message, channel, receivedAt, alert, origin, raw } : fail(messageProblem(type, s, 'group_id'));
+      return message ? { type, message, channel, receivedAt, alert, origin, raw } : messageProblem(type, s, 'group_id');
     }
 
     case 'direct_message.create': {
       const s = d.subject;
       const message = parseDirectMessage(s);
-      return message ? { type, message, channel, receivedAt, alert, origin, raw } : fail(messageProblem(type, s, 'chat_id (or sender_id and recipient_id)'));
+      return message ? { type, message, channel, receivedAt, alert, origin, raw } : messageProblem(type, s, 'chat_id (or sender_id and recipient_id)');
     }
 
     case 'like.create':
     case 'favorite': {
       const s = obj(d.subject);
-      if (!s) return fail(`${type} without a subject`);
+      if (!s) return `${type} without a subject`;
       const message = parseMessage(s.line);
-      if (!message) return fail(`${type} without a readable subject.line message`);
+      if (!message) return `${type} without a readable subject.line message`;
       const reactorId = id(s.user_id);
-      if (reactorId === null) return fail(`${type} without a subject.user_id (the reactor)`);
+      if (reactorId === null) return `${type} without a subject.user_id (the reactor)`;
       const reactions = parseReactions(s.reactions);
       const userReaction = parseReaction(s.user_reaction);
       return { type, message, reactions, reactorId, userReaction, channel, receivedAt, alert, origin, raw };
@@ -75,11 +89,11 @@ function parse(channel: PushChannel, data: unknown, origin: EventOrigin): PushEv
 
     case 'message.deleted': {
       const s = obj(d.subject);
-      if (!s) return fail('message.deleted without a subject');
+      if (!s) return 'message.deleted without a subject';
       const messageId = id(s.id) ?? id(s.message_id);
-      if (messageId === null) return fail('message.deleted without a subject id');
+      if (messageId === null) return 'message.deleted without a subject id';
       const message = tombstone(s);
-      if (!message) return fail('message.deleted without a subject id');
+      if (!message) return 'message.deleted without a subject id';
       return {
         type,
         messageId,
@@ -99,26 +113,26 @@ function parse(channel: PushChannel, data: unknown, origin: EventOrigin): PushEv
     case 'message.update': {
       const s = d.subject;
       const message = parseMessage(s);
-      return message ? { type, message, channel, receivedAt, alert, origin, raw } : fail(messageProblem(type, s, 'group_id or chat_id'));
+      return message ? { type, message, channel, receivedAt, alert, origin, raw } : messageProblem(type, s, 'group_id or chat_id');
     }
 
     case 'membership.create': {
       const group = parseGroupSummary(d.subject);
-      return group ? { type, group, channel, receivedAt, alert, origin, raw } : fail('membership.create without a subject group id');
+      return group ? { type, group, channel, receivedAt, alert, origin, raw } : 'membership.create without a subject group id';
     }
 
     case 'typing': {
       const userId = id(d.user_id);
-      if (userId === null) return fail('typing without a user_id');
+      if (userId === null) return 'typing without a user_id';
       return { type, userId, startedAt: millis(d.started), channel, receivedAt, alert, origin, raw };
     }
 
     case 'read_receipt.create': {
       const s = obj(d.subject);
-      if (!s) return fail('read_receipt.create without a subject');
+      if (!s) return 'read_receipt.create without a subject';
       const messageId = id(s.message_id);
       const userId = id(s.user_id);
-      if (messageId === null || userId === null) return fail('read_receipt.create without a subject message_id and user_id');
+      if (messageId === null || userId === null) return 'read_receipt.create without a subject message_id and user_id';
       return {
         type,
         receiptId: id(s.id),
@@ -135,7 +149,7 @@ function parse(channel: PushChannel, data: unknown, origin: EventOrigin): PushEv
     }
 
     default:
-      return fail(`unrecognised type "${type}"`);
+      return `unrecognised type "${type}"`;
   }
 }
 

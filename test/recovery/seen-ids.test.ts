@@ -1,6 +1,36 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { SeenIds } from '../../src/recovery/seen-ids.js';
+
+/** The plain two-Set version: the reference the faster one must answer exactly like. */
+class ReferenceSeenIds {
+  readonly #generation: number;
+  #current = new Set<string>();
+  #previous = new Set<string>();
+
+  constructor(capacity: number) {
+    this.#generation = capacity;
+  }
+
+  add(id: string): boolean {
+    if (this.#current.has(id) || this.#previous.has(id)) return false;
+    if (this.#current.size >= this.#generation) {
+      this.#previous = this.#current;
+      this.#current = new Set();
+    }
+    this.#current.add(id);
+    return true;
+  }
+
+  has(id: string): boolean {
+    return this.#current.has(id) || this.#previous.has(id);
+  }
+
+  get size(): number {
+    return this.#current.size + this.#previous.size;
+  }
+}
 
 describe('SeenIds', () => {
   it('rejects a repeat, remembers at least its capacity, and never more than twice that', () => {
@@ -16,5 +46,39 @@ describe('SeenIds', () => {
       assert.ok(seen.size <= 8);
     }
     assert.equal(seen.add('a'), true, 'long forgotten');
+  });
+
+  it('answers exactly as two plain Sets would, whatever the order ids come in', () => {
+    // Ids that mostly grow (live traffic) with older ones and repeats mixed in (catch-up,
+    // a message on two channels), of several lengths, digits or not, and strings no id
+    // should be (lone surrogates, very long) that must still round-trip exactly.
+    const id = fc.oneof(
+      fc.integer({ min: 0, max: 40 }).map(String),
+      fc.integer({ min: 0, max: 40 }).map((n) => `1750000000000000${String(n).padStart(2, '0')}`),
+      fc.constantFrom('a', 'b', 'ab', 'x10', 'x9', '', 'é', '\uD800', '\uDC00\uD800', 'z'.repeat(10_000), 'z'.repeat(9_999) + 'y'),
+      fc.string({ unit: 'binary', maxLength: 3 }),
+    );
+    const step = fc.oneof(fc.record({ add: id }), fc.record({ has: id }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.array(step, { maxLength: 200 }), (capacity, steps) => {
+        const seen = new SeenIds(capacity);
+        const reference = new ReferenceSeenIds(capacity);
+        for (const s of steps) {
+          if ('add' in s) assert.equal(seen.add(s.add), reference.add(s.add), `add ${s.add}`);
+          else assert.equal(seen.has(s.has), reference.has(s.has), `has ${s.has}`);
+          assert.equal(seen.size, reference.size);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('takes a long run of growing ids without a lookup, and still finds an old one afterwards', () => {
+    const seen = new SeenIds(1000);
+    const ids = Array.from({ length: 1500 }, (_, i) => String(175_000_000_000_000_000n + BigInt(i)));
+    for (const id of ids) assert.equal(seen.add(id), true);
+    assert.equal(seen.add(ids[700]!), false, 'within the last 1,000');
+    assert.equal(seen.add(ids[1499]!), false, 'the newest');
+    assert.equal(seen.has(ids[0]!), true, 'the previous generation is still whole');
   });
 });
