@@ -179,7 +179,7 @@ export class FayeTransport {
     });
   }
 
-  /** Frees the faye client, its timers and sockets, synchronously; pending subscribes reject. */
+  /** Frees the faye client, its timers, requests and sockets (see tearDownFayeClient); pending subscribes reject. */
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;

@@ -58,6 +58,8 @@ declare module 'faye' {
     disconnect(): void;
     on(event: 'transport:up' | 'transport:down', listener: () => void): void;
     removeListener(event: 'transport:up' | 'transport:down', listener: () => void): void;
+    /** Turns a transport off, e.g. `'websocket'`. */
+    disable(feature: string): void;
   }
 
   export interface NodeAdapterOptions {

@@ -12,6 +12,7 @@ interface FayeTransportInternals {
 interface FayeEnvelopeInternals {
   timer?: ReturnType<typeof setTimeout> | null;
   request?: unknown;
+  message?: { channel?: string };
 }
 interface FayeClientInternals {
   _state?: number;
@@ -28,7 +29,8 @@ const CONNECTED = 3;
 const DISCONNECTED = 4;
 
 /**
- * Stops a faye client for good, synchronously: no timer, socket or request survives it.
+ * Stops a faye client for good: no timer, request or socket survives it (its sockets close
+ * once the promise callbacks already queued have run, so that the disconnect goes out).
  * The one teardown for every faye client: the PushClient's, the look-alike server's own
  * in-process publisher, and the bare clients of tests and benchmarks.
  */
@@ -51,20 +53,28 @@ export function tearDownFayeClient(client: Client): void {
 
   const dispatcher = internals._dispatcher;
   if (!dispatcher) return;
+  // faye keeps its WebSockets here; an HTTP transport is only the dispatcher's current one.
+  const transports = Object.values(dispatcher.transports ?? {}).flatMap((byEndpoint) => [...(byEndpoint?.values() ?? [])]);
   for (const envelope of dispatcher._envelopes?.values() ?? []) {
     if (envelope.timer) clearTimeout(envelope.timer);
-    abortRequest(envelope.request);
+    // The /meta/disconnect must reach the server, which answers it at once: a page's held
+    // callback-polling /meta/connect is a script load, which nothing can abort, and it ends
+    // only when the server forgets the session. Everything else in flight is cut.
+    if (envelope.message?.channel !== '/meta/disconnect') abortRequest(envelope.request);
   }
   dispatcher._envelopes?.clear();
-  for (const byEndpoint of Object.values(dispatcher.transports ?? {})) {
-    for (const transport of byEndpoint?.values() ?? []) {
-      transport.removeAllTimeouts?.();
+  for (const transport of transports) transport.removeAllTimeouts?.();
+  // faye writes to a WebSocket from a promise callback: closed now, the socket would drop
+  // the disconnect queued above. Closed once the callbacks queued so far have run, still
+  // before any timer or I/O.
+  queueMicrotask(() => {
+    for (const transport of transports) {
       transport.close?.();
       // A WebSocket close waits for the server's close frame; a dead server never sends it.
       transport._socket?._stream?.destroy?.();
     }
-  }
-  dispatcher.close?.();
+    dispatcher.close?.();
+  });
 }
 
 function abortRequest(request: unknown): void {
@@ -72,8 +82,12 @@ function abortRequest(request: unknown): void {
   (request as Promise<unknown>).then(
     (req) => {
       const r = req as { abort?(): void; destroy?(): void } | undefined;
+      // Node's ClientRequest, or a browser's XMLHttpRequest: both really cancel. Anything
+      // else is faye's own wrapper: a WebSocket's, closed with its transport, or a
+      // callback-polling script's, which nothing can cancel: its "abort" only deletes the
+      // callback that the script calls once answered, and the page then throws.
       if (typeof r?.destroy === 'function') r.destroy();
-      else r?.abort?.();
+      else if (typeof XMLHttpRequest !== 'undefined' && r instanceof XMLHttpRequest) r.abort();
     },
     () => undefined,
   );
