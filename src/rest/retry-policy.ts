@@ -7,7 +7,7 @@ export interface RetryPolicy {
    * number, 0 or more. Default 3.
    */
   readonly retries: number;
-  /** First backoff delay; doubles each retry, with full jitter. 0 or more. Default 500 ms. */
+  /** First backoff delay; doubles each retry, with equal jitter. 0 or more. Default 500 ms. */
   readonly baseDelayMs: number;
   /** No single wait exceeds this, not even a `Retry-After`. At least `baseDelayMs`. Default 30 s. */
   readonly maxDelayMs: number;
@@ -37,7 +37,7 @@ export function isRetryableServerError(status: number): boolean {
   return status >= 500 && status !== 501;
 }
 
-/** Exponential backoff with full jitter (the AWS variant): spreads herds of clients. */
+/** Exponential backoff with equal jitter (half the step, plus a random half): spreads herds of clients and never retries at once. */
 export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
