@@ -3,7 +3,7 @@ import { parseDirectMessage, parseGroupMessage } from '../events/parse-message.j
 import { toRestChatId } from '../events/channel.js';
 import { HttpClient } from './http-client.js';
 import { collectPages } from './paging.js';
-import { obj as readRecord } from '../events/read.js';
+import { obj as readRecord } from '../util/read-json.js';
 import { readArray, readChat, readGroup, readMembershipState, readUser } from './read-rest.js';
 import { resolveRateLimit, type RateLimit } from './rate-limiter.js';
 import { resolveRetryPolicy, type RetryPolicy } from './retry-policy.js';

@@ -3,7 +3,7 @@ import { ApiError } from '../errors/api-error.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { RateLimitError } from '../errors/rate-limit-error.js';
-import { obj as readRecord } from '../events/read.js';
+import { obj as readRecord } from '../util/read-json.js';
 import {
   backoffDelay,
   isRateLimit,

@@ -1,5 +1,5 @@
 import { chatIdFor } from '../events/channel.js';
-import { id, num, obj as record, seconds, str as text } from '../events/read.js';
+import { id, num, obj as record, seconds, str as text } from '../util/read-json.js';
 import type { Chat, Group, MembershipState, User } from './types.js';
 
 // REST JSON is read with the parser's own total readers: a field of the wrong type
@@ -61,5 +61,5 @@ export function readChat(value: unknown, myUserId: string): Chat | undefined {
   };
 }
 
-export { list as readArray } from '../events/read.js';
+export { list as readArray } from '../util/read-json.js';
 
