@@ -47,6 +47,8 @@ export class LivenessWatch {
   readonly #now: () => number;
   readonly #checkEveryMs: number;
   #lastActivity = 0;
+  /** A frame arrived since the last check; the check stamps it, so a frame costs no clock read. */
+  #active = false;
   #lastCheck = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   /** Bumped by start() and stop(), so a probe answered for an older run is ignored. */
@@ -69,12 +71,17 @@ export class LivenessWatch {
   start(): void {
     this.stop();
     this.#lastActivity = this.#lastCheck = this.#now();
+    this.#active = false;
     this.#timer = setInterval(() => this.#check(), this.#checkEveryMs);
   }
 
-  /** Proof of life: any inbound frame. Cheap, since it runs on every message. */
+  /**
+   * Proof of life: any inbound frame. It runs on every message, so it only raises a flag;
+   * the next check reads the clock. Life is then dated up to one check step late, which
+   * can only delay a verdict by that step, never hasten one.
+   */
   touch(): void {
-    this.#lastActivity = this.#now();
+    this.#active = true;
   }
 
   stop(): void {
@@ -88,6 +95,10 @@ export class LivenessWatch {
     const now = this.#now();
     const late = now - this.#lastCheck;
     this.#lastCheck = now;
+    if (this.#active) {
+      this.#active = false;
+      this.#lastActivity = now;
+    }
     // A check this late means the process was frozen: whatever the socket says, the server
     // stopped waiting for us long ago.
     if (late > this.#timings.quietMs + this.#checkEveryMs) return this.#die({ kind: 'suspended', detail: `the process was suspended for ${late} ms` });
@@ -102,7 +113,10 @@ export class LivenessWatch {
     void probeWithin(this.#probe, this.#timings.probeTimeoutMs).then((outcome) => {
       if (run !== this.#run) return;
       this.#probing = false;
-      if (outcome === 'answered') return this.touch();
+      if (outcome === 'answered') {
+        this.#lastActivity = this.#now();
+        return;
+      }
       const waited = this.#now() - asked;
       if (outcome === 'refused') this.#die({ kind: 'refused', detail: `after ${quietFor} ms of quiet, the server refused a probe` });
       else this.#die({ kind: 'silent', detail: `nothing arrived for ${quietFor} ms and a probe went unanswered for ${waited} ms` });

@@ -77,29 +77,29 @@ export class FayeTransport {
       transportType: () => connectionTypeOf(this.#client),
       holdMs: options.subscribeTimeoutMs,
     });
-    this.#client.addExtension(this.#auth);
-    this.#client.addExtension(
-      createFailureWatch({
-        onActivity: () => {
-          if (!this.#destroyed) this.#handlers.activity();
-        },
-        onHandshake: (clientId) => {
-          const previous = this.#clientId;
-          this.#clientId = clientId;
-          if (previous !== null && previous !== clientId) this.#lose(`faye handshook again and got a new client id`);
-        },
-        onSubscribeRefused: (path, error) => this.#onRefused(path, parseBayeuxError(error)),
-        onSessionRefused: (detail) => this.#lose(detail),
-        onHandshakeRefused: (error) => {
-          // After faye has finished with the reply: it applies the reply's advice and arms
-          // its handshake retry once the extensions are done, which would revive a client
-          // torn down from in here.
-          queueMicrotask(() => {
-            if (!this.#destroyed) this.#guard(() => this.#handlers.handshakeRefused(error));
-          });
-        },
-      }),
-    );
+    const watch = createFailureWatch({
+      onActivity: () => {
+        if (!this.#destroyed) this.#handlers.activity();
+      },
+      onHandshake: (clientId) => {
+        const previous = this.#clientId;
+        this.#clientId = clientId;
+        if (previous !== null && previous !== clientId) this.#lose(`faye handshook again and got a new client id`);
+      },
+      onSubscribeRefused: (path, error) => this.#onRefused(path, parseBayeuxError(error)),
+      onSessionRefused: (detail) => this.#lose(detail),
+      onHandshakeRefused: (error) => {
+        // After faye has finished with the reply: it applies the reply's advice and arms
+        // its handshake retry once the extensions are done, which would revive a client
+        // torn down from in here.
+        queueMicrotask(() => {
+          if (!this.#destroyed) this.#guard(() => this.#handlers.handshakeRefused(error));
+        });
+      },
+    });
+    // One extension, not two: faye runs its extension pipeline for every message it
+    // receives, at a cost per extension.
+    this.#client.addExtension({ outgoing: this.#auth.outgoing, incoming: watch.incoming });
     this.#client.on('transport:down', this.#onDown);
   }
 
