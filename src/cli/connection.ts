@@ -1,4 +1,4 @@
-import { endpointProblem } from '../client/validate.js';
+import { endpointProblem } from '../util/validate.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { CliError, EXIT } from './cli-error.js';
 import { sentence } from './output.js';

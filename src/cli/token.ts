@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { tokenProblem } from '../client/validate.js';
+import { tokenProblem } from '../util/validate.js';
 import { CliError, EXIT } from './cli-error.js';
 
 /** Where the token is read from: never a bare command-line argument (`ps` would show it). */

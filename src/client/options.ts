@@ -1,4 +1,5 @@
 import type { CursorStore } from '../recovery/cursor-store.js';
+import { endpointProblem, tokenProblem } from '../util/validate.js';
 import type { LivenessTimings } from '../recovery/liveness.js';
 import { MemoryCursorStore } from '../recovery/cursor-store.js';
 import { delayRange, MAX_TIMER_MS, nestedOption, numberOption, POSITIVE, POSITIVE_MS, WHOLE_POSITIVE, type NumberRule } from '../options/check.js';
@@ -97,14 +98,14 @@ const FAYE_RETRY_SECONDS: NumberRule = { ...POSITIVE, max: MAX_TIMER_MS / 1000, 
  * `liveness`, `reconnect`) are checked with the same rules `GroupMeApi` applies.
  */
 export function resolveOptions(options: PushClientOptions): ResolvedOptions {
-  if (typeof options?.token !== 'string' || options.token.trim() === '') {
-    throw new TypeError('PushClient needs a non-empty GroupMe access token (options.token).');
-  }
+  const tokenIssue = tokenProblem(options?.token);
+  if (tokenIssue) throw new TypeError(`PushClient needs a GroupMe access token in options.token, and this one ${tokenIssue}.`);
   const pushUrl = options.pushUrl ?? DEFAULT_PUSH_URL;
-  if (!/^(https?|wss?):\/\//.test(pushUrl)) {
-    // faye needs an absolute URL and would otherwise fail later, far from the cause.
-    throw new TypeError(`The push URL must be an absolute http(s) URL; got "${pushUrl}".`);
-  }
+  // faye and axios need absolute URLs and would otherwise fail later, far from the cause.
+  const pushIssue = endpointProblem(pushUrl, 'push');
+  if (pushIssue) throw new TypeError(`options.pushUrl ${pushIssue}; got "${pushUrl}".`);
+  const apiIssue = options.apiUrl === undefined ? null : endpointProblem(options.apiUrl, 'api');
+  if (apiIssue) throw new TypeError(`options.apiUrl ${apiIssue}; got "${options.apiUrl}".`);
   const liveness = nestedOption(options.liveness, 'liveness', ['quietMs', 'probeTimeoutMs']);
   // A base of 0 would reconnect in a tight loop while the server is down.
   const reconnect = delayRange(nestedOption(options.reconnect, 'reconnect', ['baseDelayMs', 'maxDelayMs']), 'reconnect', RECONNECT_DELAYS, POSITIVE_MS);

@@ -1,4 +1,5 @@
 import type { DirectMessage, GroupMessage } from '../events/message.js';
+import { endpointProblem, tokenProblem } from '../util/validate.js';
 import { parseDirectMessage, parseGroupMessage } from '../events/parse-message.js';
 import { toRestChatId } from '../events/channel.js';
 import { HttpClient } from './http-client.js';
@@ -61,14 +62,16 @@ export class GroupMeApi {
   #me: Promise<User> | undefined;
 
   constructor(options: GroupMeApiOptions) {
-    if (typeof options?.token !== 'string' || options.token === '') {
-      throw new TypeError('GroupMeApi needs a non-empty access token.');
-    }
+    const tokenIssue = tokenProblem(options?.token);
+    if (tokenIssue) throw new TypeError(`GroupMeApi needs a GroupMe access token in options.token, and this one ${tokenIssue}.`);
+    const apiUrl = options.apiUrl ?? DEFAULT_API_URL;
+    const apiIssue = endpointProblem(apiUrl, 'api');
+    if (apiIssue) throw new TypeError(`options.apiUrl ${apiIssue}; got "${apiUrl}".`);
     const retry = resolveRetryPolicy(options.retry, 'retry');
     this.#retries = retry.retries;
     this.#http = new HttpClient({
       token: options.token,
-      apiUrl: options.apiUrl ?? DEFAULT_API_URL,
+      apiUrl,
       timeoutMs: numberOption(options.timeoutMs, 15_000, 'timeoutMs', POSITIVE_MS),
       retry,
       rateLimit: resolveRateLimit(options.rateLimit, 'rateLimit'),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CliError } from '../../src/cli/cli-error.js';
-import { endpointProblem, tokenProblem } from '../../src/client/validate.js';
+import { endpointProblem, tokenProblem } from '../../src/util/validate.js';
 import { endpoints } from '../../src/cli/connection.js';
 import { eventFilter, parseTypes } from '../../src/cli/event-types.js';
 import { Diagnostics, eventJson, useColor } from '../../src/cli/output.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { ClientStateError, ClientStoppedError, PushClient } from '../../src/index.js';
+import { ClientStateError, ClientStoppedError, GroupMeApi, PushClient } from '../../src/index.js';
 import { createGroupMeServer } from '../../src/testing/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -119,8 +119,13 @@ describe('lifecycle', { timeout: 40_000 }, () => {
   });
 
   it('validates options with clear TypeErrors', () => {
-    assert.throws(() => new PushClient({ token: '' }), /non-empty GroupMe access token/);
+    assert.throws(() => new PushClient({ token: '' }), /needs a GroupMe access token in options.token, and this one is empty/);
     assert.throws(() => new PushClient({ token: 't', pushUrl: 'push.groupme.com/faye' }), /absolute/);
     assert.throws(() => new PushClient({ token: 't', subscribeTimeoutMs: -1 }), /positive/);
+    // The same checks as the command line's: a token a header cannot carry, an API URL axios cannot use.
+    assert.throws(() => new PushClient({ token: 'abc\ndef' }), /this one holds a space, a line break/);
+    assert.throws(() => new PushClient({ token: 't', apiUrl: 'ftp://example.com' }), /options.apiUrl must be an http\(s\) URL; got "ftp:\/\/example.com"/);
+    assert.throws(() => new GroupMeApi({ token: ' ' }), /GroupMeApi needs a GroupMe access token in options.token, and this one is empty/);
+    assert.throws(() => new GroupMeApi({ token: 't', apiUrl: 'api.groupme.com/v3' }), /options.apiUrl must be an absolute URL/);
   });
 });

@@ -114,7 +114,7 @@ describe('recovery from faults', { timeout: 30_000 }, () => {
       await world.received(before);
       world.server.dropConnections();
       const during = world.publish(3, 'during');
-      world.server.failNextRest({ status: 429, times: 1, retryAfterSeconds: 0, pathPrefix: '/groups' });
+      world.server.failNextRest({ status: 429, times: 1, retryAfterSeconds: 1, pathPrefix: '/groups' });
       world.server.failNextRest({ status: 500, times: 2, pathPrefix: '/groups' });
       const report = await nextEvent(world.client, 'catch-up');
       assert.equal(report.error, null);
