@@ -17,7 +17,7 @@
  *
  * npm run bench:client [-- --rounds 7 --count 100000 --per-frame 1,10 --slice 10000 --src --previous <dir>[,<dir>] --prof <dir>]
  * `--src` measures src/ through tsx instead of the built dist/; `--previous` adds a side
- * per directory, the PushClient of another build (a copy of dist/ taken before a change),
+ * per directory, the PushClient of another build (a copy of dist/ taken before a change, kept inside the repository, e.g. .prev/, so that it finds node_modules),
  * so that a change is measured against what it replaces in the same rounds. `--prof <dir>`
  * writes a CPU profile of each client process there, taken across the same seconds, to
  * compare function by function; `--only pushclient` runs one side in this very process,
