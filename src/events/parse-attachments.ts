@@ -1,9 +1,9 @@
 import type { Attachment } from './attachments.js';
-import { coordinate, id, ids, nonEmpty, obj, str, type Json } from '../util/read-json.js';
+import { coordinate, id, ids, NONE, nonEmpty, obj, str, type Json } from '../util/read-json.js';
 
 /** `attachments[]` of a message; anything but an array is read as none. */
-export function parseAttachments(value: unknown): Attachment[] {
-  if (!Array.isArray(value)) return [];
+export function parseAttachments(value: unknown): readonly Attachment[] {
+  if (!Array.isArray(value) || value.length === 0) return NONE;
   const out: Attachment[] = [];
   for (const item of value) out.push(parseAttachment(item));
   return out;

@@ -2,7 +2,7 @@ import type { Reaction } from './message.js';
 import { ids, list, obj, str } from '../util/read-json.js';
 
 /** `subject.reactions` of `like.create` / `favorite`; entries without a code are dropped. */
-export function parseReactions(value: unknown): Reaction[] {
+export function parseReactions(value: unknown): readonly Reaction[] {
   return list(value, parseReaction);
 }
 

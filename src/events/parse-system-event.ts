@@ -188,7 +188,7 @@ function user(value: unknown): UserRef | null {
   return u && userId !== null ? { id: userId, nickname: str(u.nickname) ?? '' } : null;
 }
 
-function userList(value: unknown): UserRef[] {
+function userList(value: unknown): readonly UserRef[] {
   return list(value, user);
 }
 
@@ -198,7 +198,7 @@ function poll(value: unknown): PollRef | null {
   return p && pollId !== null ? { id: pollId, subject: str(p.subject) ?? '', expiresAt: seconds(p.expiration) } : null;
 }
 
-function pollOptions(value: unknown): PollOption[] {
+function pollOptions(value: unknown): readonly PollOption[] {
   return list(value, (item) => {
     const o = obj(item);
     const optionId = o ? id(o.id) : null;

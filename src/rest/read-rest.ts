@@ -1,5 +1,5 @@
 import { chatIdFor } from '../events/channel.js';
-import { id, num, obj as record, seconds, str as text } from '../util/read-json.js';
+import { id, list, NONE, num, obj as record, seconds, str as text } from '../util/read-json.js';
 import type { Chat, Group, MembershipState, User } from './types.js';
 
 // REST JSON is read with the parser's own total readers: a field of the wrong type
@@ -61,5 +61,13 @@ export function readChat(value: unknown, myUserId: string): Chat | undefined {
   };
 }
 
-export { list as readArray } from '../util/read-json.js';
+/**
+ * `list` for rows handed to users, who own what a REST call returns and may add to it: an
+ * empty answer is a fresh array, not the shared frozen one. (A non-empty `list` is always
+ * a fresh array already.)
+ */
+export function readArray<T>(value: unknown, read: (item: unknown) => T | null | undefined): T[] {
+  const items = list(value, read);
+  return items === NONE ? [] : (items as T[]);
+}
 

@@ -45,9 +45,16 @@ export function num(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
+/**
+ * The one empty list every reader hands out: most messages have no attachments, no
+ * favorites and no reactions, and three fresh arrays per event are garbage the collector
+ * must sweep. Frozen, since it is shared; the types already say `readonly`.
+ */
+export const NONE: readonly never[] = Object.freeze([]);
+
 /** Reads each item of an array, dropping those `read` rejects; anything but an array is none. */
-export function list<T>(value: unknown, read: (item: unknown) => T | null | undefined): T[] {
-  if (!Array.isArray(value)) return [];
+export function list<T>(value: unknown, read: (item: unknown) => T | null | undefined): readonly T[] {
+  if (!Array.isArray(value) || value.length === 0) return NONE;
   const out: T[] = [];
   for (const item of value) {
     const v = read(item);
@@ -56,7 +63,7 @@ export function list<T>(value: unknown, read: (item: unknown) => T | null | unde
   return out;
 }
 
-export function ids(value: unknown): string[] {
+export function ids(value: unknown): readonly string[] {
   return list(value, id);
 }
 

@@ -124,4 +124,14 @@ describe('parseMessage and friends (shared with the REST layer)', () => {
     assert.deepEqual(at({ lat: '', lng: '', name: 'Home' }), { name: 'Home', lat: null, lng: null, foursquareCheckin: false, foursquareVenueId: null });
     assert.deepEqual(at({ lat: 0, lng: 0 }), { name: null, lat: '0', lng: '0', foursquareCheckin: false, foursquareVenueId: null });
   });
+
+  it('hands out one frozen empty list for every absent list, and a fresh array for each present one', () => {
+    const a = parseDirectMessage(restDm)!;
+    const b = parseDirectMessage({ ...restDm, favorited_by: ['1'], attachments: 'not a list' })!;
+    assert.deepEqual(a.attachments, []);
+    assert.ok(Object.isFrozen(a.attachments) && (a.attachments as unknown) === a.favoritedBy && (a.favoritedBy as unknown) === a.reactions);
+    assert.equal(b.attachments, a.attachments);
+    assert.deepEqual(b.favoritedBy, ['1']);
+    assert.ok(!Object.isFrozen(b.favoritedBy));
+  });
 });

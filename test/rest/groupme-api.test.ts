@@ -43,7 +43,11 @@ describe('GroupMeApi', { timeout: 20_000 }, () => {
     const afterFirst = await api.groupMessages(group.id, { afterId: ids[0]!, limit: 3 });
     assert.deepEqual(afterFirst.map((m) => m.text), ['m1', 'm2', 'm3']);
     assert.ok(afterFirst.every((m) => m.groupId === group.id));
-    assert.deepEqual(await api.groupMessages(group.id, { afterId: ids[4]! }), []);
+    const none = await api.groupMessages(group.id, { afterId: ids[4]! });
+    assert.equal(none.length, 0);
+    // What a call returns is the caller's, empty or not: never the parser's shared empty list.
+    assert.ok(!Object.isFrozen(none));
+    none.push(afterFirst[0]!);
     const newest = await api.groupMessages(group.id, { limit: 2 });
     assert.deepEqual(newest.map((m) => m.text), ['m4', 'm3']);
   });
