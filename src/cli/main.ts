@@ -30,9 +30,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 /** The token never travels as an argument (`ps` shows those): refuse it with a pointer. */
 const refuseBareToken = new Option('--token <token>').hideHelp();
 
-function withConnection(command: Command): Command {
+function withConnection(command: Command, tokenFile = 'read the access token from this file (default: $GROUPME_TOKEN)'): Command {
   return command
-    .option('--token-file <path>', 'read the access token from this file (default: $GROUPME_TOKEN)')
+    .option('--token-file <path>', tokenFile)
     .option('--push-url <url>', 'push server (default: $GROUPME_PUSH_URL or https://push.groupme.com/faye)')
     .option('--api-url <url>', 'REST API (default: $GROUPME_API_URL or https://api.groupme.com/v3)')
     .addOption(refuseBareToken);
@@ -85,7 +85,10 @@ withConnection(
     exitCode = await listen(flags, io, interrupt.signal);
   });
 
-withConnection(program.command('relay').description('append every event of many accounts to a Redis stream, each once, with active-active replicas'))
+withConnection(
+  program.command('relay').description('append every event of many accounts to a Redis stream, each once, with active-active replicas'),
+  'read the access tokens from this file, one per line (default: $GROUPME_TOKEN, one token)',
+)
   .option('--redis <url>', 'redis://[user:password@]host:port[/db] (default: $GROUPME_REDIS_URL)')
   .option('--shard <i/n>', "only the accounts whose user id hashes to shard i of n (default: 0/1, all)", parseShard)
   .option('--all', 'also subscribe every group and DM thread of each account (typing, reactions, edits, deletions)')

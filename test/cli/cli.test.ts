@@ -100,6 +100,15 @@ describe('groupme-push command', { timeout: 60_000 }, () => {
     await rm(tmp, { recursive: true, force: true });
   });
 
+  it('says in --help that listen reads one token from --token-file and relay one per line', async () => {
+    const listen = await run(['listen', '--help'], cliEnv());
+    const relayHelp = await run(['relay', '--help'], cliEnv());
+    assert.equal(listen.code, 0);
+    assert.equal(relayHelp.code, 0);
+    assert.match(listen.stdout, /--token-file <path>\s+read the access token from this file/);
+    assert.match(relayHelp.stdout.replace(/\s+/g, ' '), /--token-file <path> read the access tokens from this file, one per line/);
+  });
+
   it('listen --json prints each published event as one JSON line, and exits 0 on SIGINT', async () => {
     const cli = new Cli(['listen', '--json', '--all'], env);
     try {
