@@ -55,6 +55,8 @@ export class Connection {
       options.liveness,
       () => this.#transport?.probe(this.#probeChannel()) ?? Promise.resolve('refused'),
       (verdict) => this.#onDead(verdict),
+      Date.now,
+      () => this.#transport?.takeActivity() ?? false,
     );
   }
 
@@ -173,9 +175,6 @@ export class Connection {
         },
         sessionLost: (error) => {
           if (current()) this.end({ kind: 'session-lost', error });
-        },
-        activity: () => {
-          if (current()) this.#liveness.touch();
         },
         channelLost: (channel, error) => {
           if (current()) this.#hooks.channelLost(channel, error);

@@ -45,6 +45,7 @@ export class LivenessWatch {
   readonly #probe: () => Promise<ProbeOutcome>;
   readonly #onDead: (verdict: LivenessVerdict) => void;
   readonly #now: () => number;
+  readonly #framesArrived: () => boolean;
   readonly #checkEveryMs: number;
   #lastActivity = 0;
   /** A frame arrived since the last check; the check stamps it, so a frame costs no clock read. */
@@ -60,11 +61,13 @@ export class LivenessWatch {
     probe: () => Promise<ProbeOutcome>,
     onDead: (verdict: LivenessVerdict) => void,
     now: () => number = Date.now,
+    framesArrived: () => boolean = () => false,
   ) {
     this.#timings = timings;
     this.#probe = probe;
     this.#onDead = onDead;
     this.#now = now;
+    this.#framesArrived = framesArrived;
     this.#checkEveryMs = Math.max(10, Math.floor(timings.quietMs / 4));
   }
 
@@ -72,13 +75,16 @@ export class LivenessWatch {
     this.stop();
     this.#lastActivity = this.#lastCheck = this.#now();
     this.#active = false;
+    this.#framesArrived();
     this.#timer = setInterval(() => this.#check(), this.#checkEveryMs);
   }
 
   /**
-   * Proof of life: any inbound frame. It runs on every message, so it only raises a flag;
-   * the next check reads the clock. Life is then dated up to one check step late, which
-   * can only delay a verdict by that step, never hasten one.
+   * Proof of life from outside the frame stream (a ping answered). Frames themselves are
+   * not pushed here: the watch asks `framesArrived` at each check, because a call per
+   * message through the client's objects costs a cache miss per object once thousands of
+   * clients share a process. Either way life is dated at the next check, up to one check
+   * step late, which can only delay a verdict by that step, never hasten one.
    */
   touch(): void {
     this.#active = true;
@@ -95,7 +101,9 @@ export class LivenessWatch {
     const now = this.#now();
     const late = now - this.#lastCheck;
     this.#lastCheck = now;
-    if (this.#active) {
+    // Both are read, so that each flag is lowered.
+    const framed = this.#framesArrived();
+    if (this.#active || framed) {
       this.#active = false;
       this.#lastActivity = now;
     }

@@ -105,8 +105,13 @@ export class SeenIds {
   }
 }
 
+/**
+ * A bigger buffer, doubled. The first one holds about fourteen ids at once: a process with
+ * thousands of quiet accounts would otherwise regrow each account's buffers four times
+ * over its first ids, a cost its few messages then carry alone.
+ */
 function grown<T extends Uint16Array | Int32Array>(array: T, needed: number): T {
-  let size = Math.max(16, array.length * 2);
+  let size = Math.max(array instanceof Uint16Array ? 256 : 16, array.length * 2);
   while (size < needed) size *= 2;
   const next = new (array.constructor as new (size: number) => T)(size);
   next.set(array);

@@ -1,8 +1,6 @@
-import type { BayeuxMessage, Extension, ExtensionCallback } from 'faye';
+import type { BayeuxMessage, ExtensionCallback } from 'faye';
 
 export interface FailureWatchHandlers {
-  /** Any frame arrived: the connection is alive. */
-  onActivity(): void;
   /** A successful handshake handed out this client id. */
   onHandshake(clientId: string): void;
   /** A `/meta/subscribe` was refused. Faye reports this nowhere when it re-subscribes by itself. */
@@ -13,16 +11,31 @@ export interface FailureWatchHandlers {
   onHandshakeRefused(error: string | null): void;
 }
 
+/** The watch, and the flag it raises for every message it sees. */
+export interface FailureWatch {
+  incoming(message: BayeuxMessage, callback: ExtensionCallback): void;
+  /** Whether any message arrived since the last call: the connection is alive. */
+  takeActivity(): boolean;
+}
+
 /**
  * An incoming extension that only watches: it is the single place where every reply is
  * visible, including the ones faye swallows. It always passes the message on unchanged
  * (calling back with null would leave the caller's promise pending forever).
  */
-export function createFailureWatch(handlers: FailureWatchHandlers): Extension {
+export function createFailureWatch(handlers: FailureWatchHandlers): FailureWatch {
+  // A flag in this closure, read by the liveness watch every few seconds: raising it is
+  // the only work a data message costs here.
+  let active = false;
   return {
+    takeActivity(): boolean {
+      const was = active;
+      active = false;
+      return was;
+    },
     incoming(message: BayeuxMessage, callback: ExtensionCallback): void {
+      active = true;
       try {
-        handlers.onActivity();
         const channel = message.channel;
         if (message.successful === false) {
           const error = typeof message.error === 'string' ? message.error : null;

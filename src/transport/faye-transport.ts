@@ -7,7 +7,7 @@ import { TimeoutError } from '../errors/timeout-error.js';
 import { createAuthExtension, type AuthExtension } from './auth-extension.js';
 import { namesSession, parseBayeuxError, subscriptionFailure } from './bayeux-error.js';
 import { connectionTypeOf } from './connection-type.js';
-import { createFailureWatch } from './failure-watch.js';
+import { createFailureWatch, type FailureWatch } from './failure-watch.js';
 import { tearDownFayeClient } from './teardown.js';
 
 export interface FayeTransportOptions {
@@ -26,8 +26,6 @@ export interface FayeTransportHandlers {
   down(): void;
   /** The server forgot this session; whatever faye does next, messages were lost meanwhile. */
   sessionLost(error: SessionLostError): void;
-  /** Any inbound frame, including meta replies: proof of life. */
-  activity(): void;
   /** A channel this transport held was refused on faye's own re-subscribe: it is now dropped. */
   channelLost(channel: PushChannel, error: SubscriptionError): void;
   /** The server refused the handshake. */
@@ -56,6 +54,7 @@ interface Entry {
 export class FayeTransport {
   readonly #client: Client;
   readonly #auth: AuthExtension;
+  readonly #watch: FailureWatch;
   readonly #options: FayeTransportOptions;
   readonly #handlers: FayeTransportHandlers;
   readonly #entries = new Map<string, Entry>();
@@ -77,10 +76,7 @@ export class FayeTransport {
       transportType: () => connectionTypeOf(this.#client),
       holdMs: options.subscribeTimeoutMs,
     });
-    const watch = createFailureWatch({
-      onActivity: () => {
-        if (!this.#destroyed) this.#handlers.activity();
-      },
+    this.#watch = createFailureWatch({
       onHandshake: (clientId) => {
         const previous = this.#clientId;
         this.#clientId = clientId;
@@ -99,8 +95,13 @@ export class FayeTransport {
     });
     // One extension, not two: faye runs its extension pipeline for every message it
     // receives, at a cost per extension.
-    this.#client.addExtension({ outgoing: this.#auth.outgoing, incoming: watch.incoming });
+    this.#client.addExtension({ outgoing: this.#auth.outgoing, incoming: this.#watch.incoming });
     this.#client.on('transport:down', this.#onDown);
+  }
+
+  /** Whether any message (data, meta reply or ping) arrived since the last call. */
+  takeActivity(): boolean {
+    return this.#watch.takeActivity();
   }
 
   /** Resolves once the server acknowledges the channel; idempotent per channel. */

@@ -48,6 +48,19 @@ describe('LivenessWatch (mocked clock, default timings)', () => {
     assert.equal(probes, 0);
   });
 
+  it('asks nothing while the transport says frames arrived, and asks once they stop', async () => {
+    let probes = 0;
+    let flowing = true;
+    const watch = new LivenessWatch(DEFAULTS, async () => (probes++, 'answered'), () => assert.fail('declared dead'), Date.now, () => flowing);
+    watch.start();
+    await advance(10 * MINUTE);
+    assert.equal(probes, 0);
+    flowing = false;
+    await advance(DEFAULTS.quietMs * 2);
+    watch.stop();
+    assert.ok(probes >= 1, 'a quiet connection is asked');
+  });
+
   it('finds a black hole (probe never answered) within about two minutes', async () => {
     const verdicts: Array<{ verdict: LivenessVerdict; at: number }> = [];
     const start = Date.now();
