@@ -49,7 +49,11 @@ const buildPushClient: Build = (user, urls, onMessage) => {
   const client = new PushClient({ token: user.token, ...urls });
   client.on('line.create', () => onMessage());
   return async () => {
+    // Live events are held until the first catch-up has listed the conversations: a client
+    // counts as started once it has, or the first posts would measure the holding path.
+    const caughtUp = new Promise((resolve) => client.once('catch-up', resolve));
     await client.start();
+    await caughtUp;
     return { stop: () => client.stop() };
   };
 };
