@@ -48,7 +48,7 @@ export class LivenessWatch {
   readonly #framesArrived: () => boolean;
   readonly #checkEveryMs: number;
   #lastActivity = 0;
-  /** A frame arrived since the last check; the check stamps it, so a frame costs no clock read. */
+  /** `touch()` was called since the last check, which dates it: a touch reads no clock. */
   #active = false;
   #lastCheck = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
