@@ -1,28 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { PushClient } from '../../src/index.js';
 import { RedisCursorStore } from '../../src/redis/index.js';
 import { createGroupMeServer } from '../../src/testing/index.js';
 import { nextEvent } from '../support/wait.js';
-import { RedisServer } from './redis-server.js';
+import { redisForSuite } from './redis-server.js';
 
 describe('RedisCursorStore', { timeout: 30_000 }, () => {
-  let redisServer: RedisServer;
-  let redis: Redis;
-
-  before(async () => {
-    redisServer = await RedisServer.start();
-    redis = new Redis(redisServer.url);
-  });
-
-  after(async () => {
-    redis.disconnect();
-    await redisServer.close();
-  });
+  const suite = redisForSuite();
 
   it('keeps one hash per account and moves a cursor only forward, comparing ids as numbers', async () => {
-    const store = new RedisCursorStore({ redis, account: '42' });
+    const store = new RedisCursorStore({ redis: suite.redis, account: '42' });
     assert.equal(store.key, 'groupme:cursors:42');
     assert.equal(await store.get('group:1'), undefined);
     await store.set('group:1', '999');
@@ -37,9 +26,9 @@ describe('RedisCursorStore', { timeout: 30_000 }, () => {
   });
 
   it('lets replicas write in any order: the newest id wins', async () => {
-    const other = new Redis(redisServer.url);
+    const other = new Redis(suite.server.url);
     try {
-      const a = new RedisCursorStore({ redis, account: '7' });
+      const a = new RedisCursorStore({ redis: suite.redis, account: '7' });
       const b = new RedisCursorStore({ redis: other, account: '7' });
       const ids = Array.from({ length: 200 }, (_, i) => String(10_000 + i));
       // Interleaved and shuffled: each replica writes half, in reverse.
@@ -57,12 +46,12 @@ describe('RedisCursorStore', { timeout: 30_000 }, () => {
       const alice = server.addUser({ name: 'Alice' });
       const group = server.addGroup({ name: 'G', members: [me.id, alice.id] });
       const options = { token: me.token, pushUrl: server.pushUrl, apiUrl: server.apiUrl };
-      const first = new PushClient({ ...options, cursorStore: new RedisCursorStore({ redis, account: me.id }) });
+      const first = new PushClient({ ...options, cursorStore: new RedisCursorStore({ redis: suite.redis, account: me.id }) });
       await first.start();
       const seen = nextEvent(first, 'line.create');
       const before = server.post(group.id, alice.id, 'before');
       await seen;
-      const store = new RedisCursorStore({ redis, account: me.id });
+      const store = new RedisCursorStore({ redis: suite.redis, account: me.id });
       await untilAsync(async () => (await store.get(`group:${group.id}`)) === before.id);
       await first.stop();
 

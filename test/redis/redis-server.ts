@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { Redis } from 'ioredis';
 
 /** How a test's Redis runs. */
 export interface RedisServerOptions {
@@ -109,4 +111,21 @@ async function answers(port: number): Promise<boolean> {
       resolve(false);
     });
   });
+}
+
+/**
+ * One Redis and one client to it for a whole `describe` block: call it inside the block,
+ * and read `server` and `redis` in the tests, once its `before` hook has run.
+ */
+export function redisForSuite(): { readonly server: RedisServer; readonly redis: Redis } {
+  const suite = {} as { server: RedisServer; redis: Redis };
+  before(async () => {
+    suite.server = await RedisServer.start();
+    suite.redis = new Redis(suite.server.url);
+  });
+  after(async () => {
+    suite.redis.disconnect();
+    await suite.server.close();
+  });
+  return suite;
 }

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { consumeStream } from '../../examples/stream-consumer.js';
 import { parsePushMessage } from '../../src/events/parse.js';
 import { userChannel } from '../../src/events/channel.js';
 import { RedisStreamSink, type StreamEntry } from '../../src/redis/index.js';
 import { until } from '../support/wait.js';
-import { RedisServer } from './redis-server.js';
+import { redisForSuite } from './redis-server.js';
 
 const post = (id: string): ReturnType<typeof parsePushMessage> =>
   parsePushMessage(userChannel('1'), {
@@ -15,30 +15,19 @@ const post = (id: string): ReturnType<typeof parsePushMessage> =>
   });
 
 describe('examples/stream-consumer.ts', { timeout: 30_000 }, () => {
-  let redisServer: RedisServer;
-  let redis: Redis;
-
-  before(async () => {
-    redisServer = await RedisServer.start();
-    redis = new Redis(redisServer.url);
-  });
-
-  after(async () => {
-    redis.disconnect();
-    await redisServer.close();
-  });
+  const suite = redisForSuite();
 
   it('two consumers of one group share the entries, each handled once, and a dead consumer\'s entries are claimed', async () => {
-    const sink = new RedisStreamSink({ redis });
+    const sink = new RedisStreamSink({ redis: suite.redis });
     await Promise.all(Array.from({ length: 50 }, (_, i) => sink.append('1', post(String(100 + i)))));
 
     // A consumer that reads ten entries and dies before acknowledging them.
-    await redis.xgroup('CREATE', 'groupme:events', 'archive', '0', 'MKSTREAM');
-    await redis.xreadgroup('GROUP', 'archive', 'dead', 'COUNT', 10, 'STREAMS', 'groupme:events', '>');
+    await suite.redis.xgroup('CREATE', 'groupme:events', 'archive', '0', 'MKSTREAM');
+    await suite.redis.xreadgroup('GROUP', 'archive', 'dead', 'COUNT', 10, 'STREAMS', 'groupme:events', '>');
 
     const handled: { consumer: string; entry: StreamEntry }[] = [];
     const stop = new AbortController();
-    const connections = [new Redis(redisServer.url), new Redis(redisServer.url)];
+    const connections = [new Redis(suite.server.url), new Redis(suite.server.url)];
     const running = connections.map((connection, i) =>
       consumeStream({ redis: connection, group: 'archive', consumer: `worker-${i}`, claimIdleMs: 200, signal: stop.signal, handle: (entry) => void handled.push({ consumer: `worker-${i}`, entry }) }),
     );
@@ -50,7 +39,7 @@ describe('examples/stream-consumer.ts', { timeout: 30_000 }, () => {
     const ids = handled.map(({ entry }) => (entry.event.type === 'line.create' ? entry.event.message.id : ''));
     assert.deepEqual([...ids].sort(), Array.from({ length: 50 }, (_, i) => String(100 + i)));
     assert.equal(handled.length, 50, 'each entry handled once');
-    const [pending] = (await redis.xpending('groupme:events', 'archive')) as [number];
+    const [pending] = (await suite.redis.xpending('groupme:events', 'archive')) as [number];
     assert.equal(pending, 0);
   });
 });
