@@ -30,6 +30,7 @@ import { parseArgs } from 'node:util';
 import faye, { type BayeuxMessage, type ExtensionCallback } from 'faye';
 import type { PushClient as PushClientClass } from '../src/index.js';
 import { tearDownFayeClient } from '../src/transport/teardown.js';
+import { CommandChild, type Urls } from './ipc.js';
 import { tokenOf } from './publisher-constants.js';
 
 export interface ClientRound {
@@ -56,42 +57,11 @@ export interface ClientThroughputOptions {
 
 /** `faye`, `pushclient`, or the path of another build's dist/. */
 export type Side = string;
-export type Urls = { pushUrl: string; apiUrl: string };
 
 const SELF = fileURLToPath(import.meta.url);
 
 // ---- the publisher child --------------------------------------------------------------
-class Publisher {
-  readonly #child: ChildProcess;
-  readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-  #seq = 0;
-  readonly urls: Promise<Urls>;
-
-  constructor() {
-    this.#child = fork(fileURLToPath(new URL('./publisher-child.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
-    this.urls = new Promise((resolve) => {
-      this.#child.on('message', (message: { id?: number; result?: unknown; error?: string; ready?: Urls }) => {
-        if (message.ready) return resolve(message.ready);
-        const settle = this.#pending.get(message.id!);
-        this.#pending.delete(message.id!);
-        if (message.error) settle?.reject(new Error(message.error));
-        else settle?.resolve(message.result);
-      });
-    });
-  }
-
-  call<T>(command: Record<string, unknown>): Promise<T> {
-    const id = ++this.#seq;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.#child.send({ id, command });
-    });
-  }
-
-  async close(): Promise<void> {
-    await this.call({ cmd: 'close' });
-  }
-}
+const startPublisher = (): Promise<CommandChild> => CommandChild.fork(new URL('./publisher-child.ts', import.meta.url));
 
 // ---- the sides: each counts the line.create events it is handed -------------------------
 interface Connected {
@@ -250,7 +220,7 @@ interface Seat {
 }
 
 /** One round: `count` events for every side, in slices taken in turns. */
-async function round(publisher: Publisher, urls: Urls, seats: readonly Seat[], count: number, perFrame: number, slice: number, first: number): Promise<ClientRound[]> {
+async function round(publisher: CommandChild, urls: Urls, seats: readonly Seat[], count: number, perFrame: number, slice: number, first: number): Promise<ClientRound[]> {
   // Connected one after another: the publisher answers every handshake itself.
   for (const { client, userId } of seats) await client.ask({ cmd: 'connect', urls, userId, count, slice }, 'connected');
   for (const { userId } of seats) await publisher.call({ cmd: 'prepare', userId, count, perFrame });
@@ -279,8 +249,8 @@ async function round(publisher: Publisher, urls: Urls, seats: readonly Seat[], c
 export async function clientThroughput(options: ClientThroughputOptions): Promise<Record<Side, ClientRound[]>> {
   const sides: Side[] = ['faye', 'pushclient', ...(options.previous ?? [])];
   const slice = Math.min(options.slice ?? 10_000, options.count);
-  const publisher = new Publisher();
-  const urls = await publisher.urls;
+  const publisher = await startPublisher();
+  const urls = publisher.urls;
   const seats: Seat[] = sides.map((side, i) => ({ side, client: new ClientProcess(side, options.src ?? false, options.prof), userId: String(50_000_001 + i) }));
   await Promise.all(seats.map(({ client }) => client.ready));
   const out: Record<Side, ClientRound[]> = Object.fromEntries(sides.map((side) => [side, []]));
@@ -321,8 +291,8 @@ if (process.argv[1] === SELF) {
     await serveAsClient(values.client, values.src);
   } else if (values.only !== undefined) {
     // One side in this very process, for `node --cpu-prof`.
-    const publisher = new Publisher();
-    const urls = await publisher.urls;
+    const publisher = await startPublisher();
+    const urls = publisher.urls;
     const connect = await connectorFor(values.only, values.src);
     const count = Number(values.count);
     const userId = '50000001';

@@ -15,6 +15,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { GROUP_ID, userOf } from './publisher-constants.js';
+import { serveCommands } from './ipc.js';
 
 type Command =
   | { cmd: 'prepare'; userId: string; count: number; perFrame: number }
@@ -305,10 +306,4 @@ async function handle(command: Command): Promise<unknown> {
   }
 }
 
-process.on('message', (message: { id: number; command: Command }) => {
-  handle(message.command).then(
-    (result) => process.send!({ id: message.id, result }),
-    (error: Error) => process.send!({ id: message.id, error: error.message }),
-  );
-});
-process.send!({ ready: { pushUrl: `http://127.0.0.1:${port}/faye`, apiUrl: `http://127.0.0.1:${port}/v3` } });
+serveCommands(handle, { pushUrl: `http://127.0.0.1:${port}/faye`, apiUrl: `http://127.0.0.1:${port}/v3` });

@@ -1,35 +1,19 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { CommandChild } from './ipc.js';
 
-/** The scale server child and a typed way to call it. */
+/** The scale server child (bench/scale-server.ts) and a typed way to call it. */
 export class ScaleServer {
-  readonly urls: { pushUrl: string; apiUrl: string };
-  readonly #child: ChildProcess;
-  readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-  #seq = 0;
+  readonly #child: CommandChild;
 
-  private constructor(child: ChildProcess, urls: { pushUrl: string; apiUrl: string }) {
+  private constructor(child: CommandChild) {
     this.#child = child;
-    this.urls = urls;
-    child.on('message', (message: { id?: number; result?: unknown; error?: string }) => {
-      const waiter = this.#pending.get(message.id!);
-      this.#pending.delete(message.id!);
-      if (message.error) waiter?.reject(new Error(message.error));
-      else waiter?.resolve(message.result);
-    });
   }
 
   static async start(): Promise<ScaleServer> {
-    const child = fork(fileURLToPath(new URL('./scale-server.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
-    const urls = await new Promise<{ pushUrl: string; apiUrl: string }>((resolve) => {
-      const onReady = (message: { ready?: { pushUrl: string; apiUrl: string } }): void => {
-        if (!message.ready) return;
-        child.off('message', onReady);
-        resolve(message.ready);
-      };
-      child.on('message', onReady);
-    });
-    return new ScaleServer(child, urls);
+    return new ScaleServer(await CommandChild.fork(new URL('./scale-server.ts', import.meta.url)));
+  }
+
+  get urls(): { pushUrl: string; apiUrl: string } {
+    return this.#child.urls;
   }
 
   users(count: number): Promise<{ id: string; token: string }[]> {
@@ -45,17 +29,11 @@ export class ScaleServer {
     return this.#call({ cmd: 'posts', groupId, authorId, count, perSecond });
   }
 
-  async close(): Promise<void> {
-    const exited = new Promise((resolve) => this.#child.once('exit', resolve));
-    await this.#call({ cmd: 'close' });
-    await exited;
+  close(): Promise<void> {
+    return this.#child.close();
   }
 
   #call<T>(command: Record<string, unknown>): Promise<T> {
-    const id = ++this.#seq;
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.#child.send({ id, command });
-    });
+    return this.#child.call(command);
   }
 }

@@ -3,6 +3,7 @@
  * driven over IPC, so the measuring process counts only its own clients' CPU and memory.
  */
 import { createGroupMeServer } from '../src/testing/index.js';
+import { serveCommands } from './ipc.js';
 
 type Command =
   | { cmd: 'users'; count: number }
@@ -42,10 +43,4 @@ async function handle(command: Command): Promise<unknown> {
   }
 }
 
-process.on('message', (message: { id: number; command: Command }) => {
-  handle(message.command).then(
-    (result) => process.send!({ id: message.id, result }),
-    (error: Error) => process.send!({ id: message.id, error: error.message }),
-  );
-});
-process.send!({ ready: { pushUrl: server.pushUrl, apiUrl: server.apiUrl } });
+serveCommands(handle, { pushUrl: server.pushUrl, apiUrl: server.apiUrl });
