@@ -9,14 +9,18 @@ import { asPushError } from './as-push-error.js';
  * forward, and a move is reported settled only once the store has it, so the next message
  * of a conversation waits for its predecessor's cursor to be durable. A store that fails is
  * reported, never fatal: the worst it costs is a message delivered again after a restart.
+ *
+ * Without a store (the default, cursors in memory) the cache is the store: a second map of
+ * the same cursors would cost every message another write, and with thousands of clients
+ * in one process another cache miss (issue #13's pool bench).
  */
 export class CursorBook {
-  readonly #store: CursorStore;
+  readonly #store: CursorStore | undefined;
   readonly #report: (error: GroupMePushError) => void;
   readonly #cache = new Map<string, string>();
   #closed = false;
 
-  constructor(store: CursorStore, report: (error: GroupMePushError) => void) {
+  constructor(store: CursorStore | undefined, report: (error: GroupMePushError) => void) {
     this.#store = store;
     this.#report = report;
   }
@@ -33,7 +37,7 @@ export class CursorBook {
 
   async get(key: string): Promise<string | undefined> {
     const cached = this.#cache.get(key);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined || !this.#store) return cached;
     const stored = await this.#store.get(key);
     // Cached only: writing back what the store just said would be wasted I/O.
     const current = this.#cache.get(key);
@@ -47,6 +51,7 @@ export class CursorBook {
     const current = this.#cache.get(key);
     if (current !== undefined && compareIds(id, current) <= 0) return undefined;
     this.#cache.set(key, id);
+    if (!this.#store) return undefined;
     try {
       const pending = this.#store.set(key, id);
       if (pending) return pending.then(undefined, (error: unknown) => this.#failed(error));
@@ -63,7 +68,7 @@ export class CursorBook {
   };
 
   async flush(): Promise<void> {
-    await this.#store.flush?.();
+    await this.#store?.flush?.();
   }
 
   #failed(error: unknown): void {

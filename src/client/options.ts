@@ -1,7 +1,6 @@
 import type { CursorStore } from '../recovery/cursor-store.js';
 import { endpointProblem, tokenProblem } from '../util/validate.js';
 import type { LivenessTimings } from '../recovery/liveness.js';
-import { MemoryCursorStore } from '../recovery/cursor-store.js';
 import { delayRange, MAX_TIMER_MS, nestedOption, numberOption, POSITIVE, POSITIVE_MS, WHOLE_POSITIVE, type NumberRule } from '../options/check.js';
 import { resolveRateLimit, type RateLimit } from '../rest/rate-limiter.js';
 import { resolveRetryPolicy, type RetryPolicy } from '../rest/retry-policy.js';
@@ -82,7 +81,8 @@ export interface ResolvedOptions {
   readonly reconnectMaxDelayMs: number;
   readonly healthyAfterMs: number;
   readonly catchUp: boolean;
-  readonly cursorStore: CursorStore;
+  /** Undefined for the default: the cursor book's own cache is then the store, in memory. */
+  readonly cursorStore: CursorStore | undefined;
   readonly dedupeCapacity: number;
   readonly maxQueuedPerConversation: number;
 }
@@ -127,7 +127,7 @@ export function resolveOptions(options: PushClientOptions): ResolvedOptions {
     reconnectMaxDelayMs: reconnect.maxDelayMs,
     healthyAfterMs: numberOption(options.healthyAfterMs, 60_000, 'healthyAfterMs', POSITIVE_MS),
     catchUp: options.catchUp ?? true,
-    cursorStore: options.cursorStore ?? new MemoryCursorStore(),
+    cursorStore: options.cursorStore,
     dedupeCapacity: numberOption(options.dedupeCapacity, 10_000, 'dedupeCapacity', WHOLE_POSITIVE),
     maxQueuedPerConversation: numberOption(options.maxQueuedPerConversation, 1_000, 'maxQueuedPerConversation', WHOLE_POSITIVE),
   };
