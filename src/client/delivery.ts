@@ -62,6 +62,14 @@ export class Delivery {
   readonly #gaps = new Map<string, number>();
   #marks = 0;
   #closed = false;
+  /** `inSync`, kept in a field: read for every event, it then touches no map. */
+  #inSync = true;
+  /**
+   * In sync and nothing queued: an event can go straight out. Kept in a field for the same
+   * reason as `#inSync`: with thousands of clients in a process, every map an event looks
+   * into is another cache miss (issue #13's pool bench).
+   */
+  #idle = true;
 
   constructor(hooks: DeliveryHooks, options: { readonly maxQueued: number; readonly dedupeCapacity: number }) {
     this.#hooks = hooks;
@@ -71,7 +79,7 @@ export class Delivery {
 
   /** True when no conversation may have a gap: live traffic is all there is. */
   get inSync(): boolean {
-    return !this.#holdingAll && this.#gaps.size === 0;
+    return this.#inSync;
   }
 
   /** Whether a message id went out recently (or is about to): catch-up counts only the new ones. */
@@ -83,11 +91,13 @@ export class Delivery {
   holdAll(): void {
     this.#holdingAll = true;
     this.#released.clear();
+    this.#refresh();
   }
 
   /** Marks a conversation as behind its cursor: its live events wait for its catch-up. */
   markGap(key: string): void {
     this.#gaps.set(key, ++this.#marks);
+    this.#refresh();
   }
 
   /** Taken before a conversation's catch-up reads anything; `release` needs it back. */
@@ -103,6 +113,7 @@ export class Delivery {
   release(key: string, mark: number | undefined): void {
     if (this.#gaps.get(key) !== mark) return;
     this.#gaps.delete(key);
+    this.#refresh();
     if (this.#holdingAll) this.#released.add(key);
     const queue = this.#queues.get(key);
     if (queue) this.#wake(queue);
@@ -112,6 +123,7 @@ export class Delivery {
   releaseAll(): void {
     this.#holdingAll = false;
     this.#released.clear();
+    this.#refresh();
     for (const queue of this.#queues.values()) this.#wake(queue);
   }
 
@@ -119,8 +131,8 @@ export class Delivery {
   pushLive(event: PushEvent): void {
     if (this.#closed) return;
     const key = conversationKeyOf(event);
-    const existing = this.#queues.get(key);
-    if (!existing && !this.#isHeld(key)) {
+    const existing = this.#idle ? undefined : this.#queues.get(key);
+    if (!existing && (this.#idle || !this.#isHeld(key))) {
       // The common case, with nothing queued: no queue at all unless a listener makes us wait.
       const pending = this.#deliverOne(key, event);
       if (pending) {
@@ -162,6 +174,7 @@ export class Delivery {
     this.#holdingAll = false;
     this.#released.clear();
     this.#gaps.clear();
+    this.#refresh();
   }
 
   /** Drops everything queued; later pushes are ignored. Pending listeners run to their end. */
@@ -173,6 +186,12 @@ export class Delivery {
       queue.room?.();
     }
     this.#queues.clear();
+    this.#refresh();
+  }
+
+  #refresh(): void {
+    this.#inSync = !this.#holdingAll && this.#gaps.size === 0;
+    this.#idle = this.#inSync && this.#queues.size === 0;
   }
 
   #isHeld(key: string): boolean {
@@ -185,6 +204,7 @@ export class Delivery {
     if (!queue) {
       queue = { key, live: new Queue(), caughtUp: new Queue(), running: false, room: undefined };
       this.#queues.set(key, queue);
+      this.#idle = false;
     }
     return queue;
   }
@@ -209,7 +229,10 @@ export class Delivery {
       if (event === undefined) {
         queue.running = false;
         // A queue with nothing held and nothing in it is forgotten: one per active conversation, not per conversation ever seen.
-        if (queue.live.length === 0 && queue.caughtUp.length === 0) this.#queues.delete(queue.key);
+        if (queue.live.length === 0 && queue.caughtUp.length === 0) {
+          this.#queues.delete(queue.key);
+          this.#refresh();
+        }
         return;
       }
       const pending = this.#deliverOne(queue.key, event);
