@@ -1,5 +1,5 @@
 /**
- * npm run bench:pool -- [--sizes 1,1000,5000] [--events 50000] [--sides faye,pushclient] [--prof <dir>]
+ * npm run bench:pool -- [--sizes 1,1000,5000] [--events 50000] [--sides faye,pushclient] [--rounds 1] [--previous <dist>] [--prof <dir>]
  *
  * Many clients in one process, against the look-alike server in its own process: heap and
  * RSS per connected idle client, then events/s and CPU per event while every client
@@ -9,11 +9,18 @@
  * machine is told apart from what PushClient adds per event as N grows. Each client's
  * first message is measured apart (the "first message" column), then the rest of the
  * events. `--prof <dir>` writes a CPU profile of that second phase alone
- * (`<side>-<N>.cpuprofile`), to compare sizes function by function.
+ * (`<side>-<N>.cpuprofile`), to compare sizes function by function. `--rounds n` measures
+ * each size n times, the sides in a rotating order, and reports medians (the ratio to bare
+ * faye is the median of each round's ratio: the two sides measured minutes apart, not
+ * hours). `--previous <dist>` adds a side: PushClient from another build (a copy of dist/),
+ * for a before/after in the same rounds. "GC per event" is the main thread's time in
+ * garbage-collection pauses during the measured phase, per event.
  */
 import { writeFile, mkdir } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import faye, { type BayeuxMessage, type ExtensionCallback } from 'faye';
 import { tearDownFayeClient } from '../src/transport/teardown.js';
@@ -24,18 +31,23 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '1,1000,5000' },
     events: { type: 'string', default: '50000' },
     sides: { type: 'string', default: 'faye,pushclient' },
+    rounds: { type: 'string', default: '1' },
+    previous: { type: 'string' },
     prof: { type: 'string' },
   },
 });
 const SIZES = values.sizes.split(',').map(Number);
 const EVENTS = Number(values.events);
-const SIDES = values.sides.split(',') as Side[];
+const SIDES = [...(values.sides.split(',') as Side[]), ...(values.previous ? ['previous' as const] : [])];
+const ROUNDS = Math.max(1, Number(values.rounds));
 const START_CONCURRENCY = 100;
 
+type PushClientClass = typeof import('../src/index.js').PushClient;
 // The built package, as users run it.
 const { PushClient } = (await import('../dist/index.js' as string)) as typeof import('../src/index.js');
+const previousBuild = values.previous ? ((await import(pathToFileURL(join(process.cwd(), values.previous, 'index.js')).href)) as typeof import('../src/index.js')).PushClient : undefined;
 
-type Side = 'faye' | 'pushclient';
+type Side = 'faye' | 'pushclient' | 'previous';
 type User = { id: string; token: string };
 interface Started {
   stop(): Promise<void>;
@@ -43,10 +55,10 @@ interface Started {
 /** Builds a client (cheap, synchronous) and returns how to start it. */
 type Build = (user: User, urls: ScaleServer['urls'], onMessage: () => void) => () => Promise<Started>;
 
-const buildPushClient: Build = (user, urls, onMessage) => {
+const buildPushClient = (Client: PushClientClass): Build => (user, urls, onMessage) => {
   // The pattern: one PushClient per token, nothing else. The axios instance and Node's
   // HTTP agent are already one per process; each client keeps its own REST pacing.
-  const client = new PushClient({ token: user.token, ...urls });
+  const client = new Client({ token: user.token, ...urls });
   client.on('line.create', () => onMessage());
   return async () => {
     // Live events are held until the first catch-up has listed the conversations: a client
@@ -78,7 +90,12 @@ const buildFaye: Build = (user, urls, onMessage) => {
   };
 };
 
-const BUILDERS: Record<Side, Build> = { faye: buildFaye, pushclient: buildPushClient };
+const BUILDERS: Record<Side, Build | undefined> = {
+  faye: buildFaye,
+  pushclient: buildPushClient(PushClient),
+  previous: previousBuild && buildPushClient(previousBuild),
+};
+const LABELS: Record<Side, string> = { faye: 'bare faye', pushclient: 'PushClient', previous: `PushClient (${values.previous})` };
 
 async function startProfile(): Promise<{ save(path: string): Promise<void> }> {
   const session = new Session();
@@ -113,9 +130,28 @@ interface Row {
   coldCpuUsPerEvent: number;
   eventsPerSecond: number;
   cpuUsPerEvent: number;
+  gcUsPerEvent: number;
+  round: number;
 }
 
-async function measure(side: Side, n: number): Promise<Row> {
+/** Main-thread time in GC pauses from now until `stop()`, in ms. */
+function watchGc(): { stop(): number } {
+  let ms = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) ms += entry.duration;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      // Entries are delivered asynchronously; the ones already queued are taken here.
+      for (const entry of observer.takeRecords()) ms += entry.duration;
+      observer.disconnect();
+      return ms;
+    },
+  };
+}
+
+async function measure(side: Side, n: number, round: number): Promise<Row> {
   const server = await ScaleServer.start();
   const [poster, ...users] = await server.users(n + 1);
   const groupId = await server.group([poster!.id, ...users.map((u) => u.id)]);
@@ -128,7 +164,8 @@ async function measure(side: Side, n: number): Promise<Row> {
 
   await settle();
   const m0 = process.memoryUsage();
-  const starts = users.map((user) => BUILDERS[side](user, server.urls, onMessage));
+  const build = BUILDERS[side]!;
+  const starts = users.map((user) => build(user, server.urls, onMessage));
   const clients: Started[] = [];
   const t0 = performance.now();
   let next = 0;
@@ -142,19 +179,21 @@ async function measure(side: Side, n: number): Promise<Row> {
   // Each client's first message costs more than the ones after (its conversation, cursor
   // and dedupe buffers are created then), and with 50,000 events shared by 5,000 clients it
   // would weigh on 10 events each: it is measured apart, as the cold row.
-  const phase = async (posts: number, profile: boolean): Promise<{ seconds: number; cpuUs: number; events: number }> => {
+  const phase = async (posts: number, profile: boolean): Promise<{ seconds: number; cpuUs: number; gcUs: number; events: number }> => {
     received = 0;
     expected = posts * n;
     const finished = new Promise<void>((resolve) => (done = resolve));
     const profiler = profile && values.prof !== undefined ? await startProfile() : undefined;
+    const gcWatch = watchGc();
     const cpu0 = process.cpuUsage();
     const e0 = performance.now();
     await server.posts(groupId, poster!.id, posts, 1e9);
     await finished;
     const seconds = (performance.now() - e0) / 1000;
     const cpu = process.cpuUsage(cpu0);
-    if (profiler) await profiler.save(join(values.prof!, `${side}-${n}.cpuprofile`));
-    return { seconds, cpuUs: cpu.user + cpu.system, events: expected };
+    const gcUs = gcWatch.stop() * 1000;
+    if (profiler) await profiler.save(join(values.prof!, `${side}-${n}${ROUNDS > 1 ? `-${round}` : ''}.cpuprofile`));
+    return { seconds, cpuUs: cpu.user + cpu.system, gcUs, events: expected };
   };
   const cold = await phase(1, false);
   const warm = await phase(Math.max(1, Math.ceil(EVENTS / n)), true);
@@ -170,25 +209,56 @@ async function measure(side: Side, n: number): Promise<Row> {
     coldCpuUsPerEvent: cold.cpuUs / cold.events,
     eventsPerSecond: warm.events / warm.seconds,
     cpuUsPerEvent: warm.cpuUs / warm.events,
+    gcUsPerEvent: warm.gcUs / warm.events,
+    round,
   };
 }
 
 const rows: Row[] = [];
-for (const n of SIZES) {
-  for (const side of SIDES) {
-    console.error(`${n} clients, ${side}…`);
-    rows.push(await measure(side, n));
+for (let round = 0; round < ROUNDS; round++) {
+  for (const n of SIZES) {
+    // A rotating order, so that no side always runs first (on a cold machine) or last.
+    const order = SIDES.map((_, i) => SIDES[(i + round) % SIDES.length]!);
+    for (const side of order) {
+      console.error(`round ${round + 1}/${ROUNDS}: ${n} clients, ${LABELS[side]}…`);
+      rows.push(await measure(side, n, round));
+    }
   }
 }
+
+const median = (xs: number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 const fmt = (x: number, digits = 1): string => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const firstOf = (side: Side): Row => rows.find((r) => r.side === side)!;
-const fayeAt = (n: number): Row | undefined => rows.find((r) => r.side === 'faye' && r.clients === n);
-console.log('| clients in one process | client | heap per idle client | RSS per idle client | start (all) | first message, CPU per event | events/s | CPU per event | vs its first row | vs bare faye, same N |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-for (const r of rows) {
-  const bare = fayeAt(r.clients);
-  const vsFaye = r.side !== 'faye' && bare ? fmt(r.cpuUsPerEvent / bare.cpuUsPerEvent, 2) : '–';
-  console.log(
-    `| ${r.clients.toLocaleString('en-US')} | ${r.side === 'faye' ? 'bare faye' : 'PushClient'} | ${fmt(r.heapKbPerClient)} KB | ${fmt(r.rssKbPerClient)} KB | ${fmt(r.startSeconds)} s | ${fmt(r.coldCpuUsPerEvent)} µs | ${fmt(r.eventsPerSecond, 0)} | ${fmt(r.cpuUsPerEvent)} µs | ${fmt(r.cpuUsPerEvent / firstOf(r.side).cpuUsPerEvent, 2)} | ${vsFaye} |`,
-  );
+const of = (side: Side, n: number): Row[] => rows.filter((r) => r.side === side && r.clients === n);
+const med = (side: Side, n: number, field: keyof Omit<Row, 'side'>): number => median(of(side, n).map((r) => r[field]));
+/** The median over rounds of this round's CPU per event divided by bare faye's in the same round. */
+const vsFaye = (side: Side, n: number): number | undefined => {
+  const ratios = of(side, n).flatMap((r) => {
+    const bare = rows.find((b) => b.side === 'faye' && b.clients === n && b.round === r.round);
+    return bare ? [r.cpuUsPerEvent / bare.cpuUsPerEvent] : [];
+  });
+  return ratios.length ? median(ratios) : undefined;
+};
+const spread = (side: Side, n: number): string => {
+  if (ROUNDS < 2) return '';
+  const ratios = of(side, n).flatMap((r) => {
+    const bare = rows.find((b) => b.side === 'faye' && b.clients === n && b.round === r.round);
+    return bare ? [r.cpuUsPerEvent / bare.cpuUsPerEvent] : [];
+  });
+  return ` (${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)})`;
+};
+console.log(`${ROUNDS > 1 ? `Medians of ${ROUNDS} rounds. ` : ''}\n`);
+console.log('| clients in one process | client | heap per idle client | RSS per idle client | start (all) | first message, CPU per event | events/s | CPU per event | GC per event | vs its first row | vs bare faye, same N |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const n of SIZES) {
+  for (const side of SIDES) {
+    const cpu = med(side, n, 'cpuUsPerEvent');
+    const ratio = side === 'faye' ? undefined : vsFaye(side, n);
+    console.log(
+      `| ${n.toLocaleString('en-US')} | ${LABELS[side]} | ${fmt(med(side, n, 'heapKbPerClient'))} KB | ${fmt(med(side, n, 'rssKbPerClient'))} KB | ${fmt(med(side, n, 'startSeconds'))} s | ${fmt(med(side, n, 'coldCpuUsPerEvent'))} µs | ${fmt(med(side, n, 'eventsPerSecond'), 0)} | ${fmt(cpu)} µs | ${fmt(med(side, n, 'gcUsPerEvent'), 2)} µs | ${fmt(cpu / med(side, SIZES[0]!, 'cpuUsPerEvent'), 2)} | ${ratio === undefined ? '–' : fmt(ratio, 2) + spread(side, n)} |`,
+    );
+  }
 }
