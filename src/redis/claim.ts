@@ -41,8 +41,28 @@ export function claimOf(account: string, event: PushEvent, scope: DedupeScope, t
  * The key of a claim. It must live in the stream's Redis Cluster slot, as one script
  * touches both: a stream key with a hash tag (`app:{events}`) lends it its tag, and any
  * other is used whole as the tag (`{groupme:events}:claim:...` hashes as `groupme:events`).
+ * A key with a `}` but no hash tag (`x}y`, `a{}b{c}`) cannot be a tag, so no claim can
+ * share its slot: {@link clusterStreamKeyProblem} says so before such a key is used.
  */
 export function claimKey(streamKey: string, claim: Claim): string {
-  const tagged = /\{[^}]+\}/.test(streamKey) ? streamKey : `{${streamKey}}`;
+  const tagged = hashTag(streamKey) === undefined ? `{${streamKey}}` : streamKey;
   return `${tagged}:claim:${claim.id}`;
+}
+
+/** Why a stream key cannot be used in a Redis Cluster, as a sentence, or undefined when it can. */
+export function clusterStreamKeyProblem(streamKey: string): string | undefined {
+  if (hashTag(streamKey) !== undefined || (streamKey !== '' && !streamKey.includes('}'))) return undefined;
+  return `The stream key ${JSON.stringify(streamKey)} has no hash tag and cannot be one, so in a Redis Cluster no claim key can share its slot: give it a tag, as in "groupme:{events}", or leave out the "}".`;
+}
+
+/**
+ * The part of a key Redis Cluster hashes, when it is not the whole key: what lies between
+ * the first `{` and the first `}` after it, if that is not empty (Redis's own rule; a later
+ * `{...}` does not count).
+ */
+function hashTag(key: string): string | undefined {
+  const open = key.indexOf('{');
+  if (open < 0) return undefined;
+  const close = key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : undefined;
 }

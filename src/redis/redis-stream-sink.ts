@@ -8,7 +8,7 @@ import { Backoff } from '../recovery/backoff.js';
 import { sleep } from '../rest/sleep.js';
 import { APPEND_SCRIPT, APPEND_SCRIPT_SHA, isNoScript } from './append-script.js';
 import { BoundedQueue } from './bounded-queue.js';
-import { claimKey, claimOf, type DedupeScope } from './claim.js';
+import { claimKey, claimOf, clusterStreamKeyProblem, type DedupeScope } from './claim.js';
 import { encodeStreamEntry } from './stream-entry.js';
 
 /** The stream every account's events go to unless `stream` says otherwise. */
@@ -21,7 +21,9 @@ export interface RedisStreamSinkOptions {
   /**
    * The stream key, or a function of the account (and event) choosing it, e.g.
    * `(account) => \`groupme:{${account}}:events\`` for one stream per account.
-   * Default `groupme:events`, one stream for every account.
+   * Default `groupme:events`, one stream for every account. In a Redis Cluster, a key
+   * with a `}` must carry a hash tag (see {@link claimKey}); one that does not is a
+   * `TypeError`, from the constructor or from `append()`.
    */
   readonly stream?: string | ((account: string, event: PushEvent) => string);
   /** Trim each stream to about this many entries (`XADD MAXLEN ~`). Default: no trimming. */
@@ -145,6 +147,7 @@ export class RedisStreamSink extends SafeEmitter<RedisStreamSinkEvents> {
     if (!options?.redis) throw new TypeError('RedisStreamSink needs an ioredis client (options.redis).');
     this.#redis = options.redis;
     const stream = options.stream ?? DEFAULT_STREAM_KEY;
+    if (typeof stream === 'string') this.#checkStreamKey(stream);
     this.#stream = typeof stream === 'function' ? stream : () => stream;
     this.#maxLen = options.maxLen === undefined ? '0' : String(positiveInteger(options.maxLen, 'maxLen'));
     this.#dedupe = options.dedupe ?? 'account';
@@ -179,6 +182,7 @@ export class RedisStreamSink extends SafeEmitter<RedisStreamSinkEvents> {
    */
   append(account: string, event: PushEvent): Promise<AppendOutcome> {
     const stream = this.#stream(account, event);
+    this.#checkStreamKey(stream);
     const claim = claimOf(account, event, this.#dedupe, this.#ttls);
     const fields = encodeStreamEntry(account, event);
     const keys = claim ? [stream, claimKey(stream, claim)] : [stream];
@@ -259,26 +263,27 @@ export class RedisStreamSink extends SafeEmitter<RedisStreamSinkEvents> {
     if (this.#queue.size === 0 && this.#queue.waiting === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
+  #checkStreamKey(stream: string): void {
+    const problem = this.#redis.isCluster ? clusterStreamKeyProblem(stream) : undefined;
+    if (problem) throw new TypeError(problem);
+  }
+
   /**
-   * Sends a batch in one pipeline and settles its events in order, up to the first that
-   * failed. NOSCRIPT (a restarted Redis forgot the script) loads the script and stops
-   * there with no failure; the unsettled events are sent again.
+   * Sends a batch and settles its events in order, up to the first that failed. NOSCRIPT
+   * (a restarted Redis forgot the script) loads the script and stops there with no
+   * failure; the unsettled events are sent again.
    */
   async #write(batch: readonly Pending[]): Promise<{ settled: number; failure?: unknown }> {
-    let replies: [Error | null, unknown][];
-    try {
-      const pipeline = this.#redis.pipeline();
-      for (const item of batch) pipeline.evalsha(APPEND_SCRIPT_SHA, item.keys.length, ...item.keys, ...item.args);
-      replies = (await pipeline.exec()) ?? [];
-    } catch (failure) {
-      return { settled: 0, failure };
-    }
+    const replies = await this.#send(batch);
     for (let i = 0; i < batch.length; i++) {
       const [error, reply] = replies[i] ?? [new Error('Redis sent no reply for a pipelined command.'), null];
       if (error) {
         if (!isNoScript(error)) return { settled: i, failure: error };
         try {
-          await this.#redis.script('LOAD', APPEND_SCRIPT);
+          // Each master keeps its own script cache: in a Cluster, a load sent to one
+          // random node would leave the others failing until chance reached them all.
+          const nodes = this.#redis.isCluster ? (this.#redis as Cluster).nodes('master') : [this.#redis as Redis];
+          await Promise.all(nodes.map((node) => node.script('LOAD', APPEND_SCRIPT)));
           return { settled: i };
         } catch (failure) {
           return { settled: i, failure };
@@ -290,6 +295,38 @@ export class RedisStreamSink extends SafeEmitter<RedisStreamSinkEvents> {
       batch[i]!.settle(appended ? 'written' : 'duplicate');
     }
     return { settled: batch.length };
+  }
+
+  /**
+   * One pipeline for the batch, and in a Redis Cluster one per stream (a stream and its
+   * claims share a slot): ioredis refuses, whole, a pipeline whose keys live on different
+   * nodes. A reply per event, in batch order; a pipeline that failed gives its failure as
+   * the reply of each of its events.
+   */
+  async #send(batch: readonly Pending[]): Promise<[Error | null, unknown][]> {
+    const groups = new Map<string, number[]>();
+    for (let i = 0; i < batch.length; i++) {
+      const group = this.#redis.isCluster ? batch[i]!.keys[0]! : '';
+      const indexes = groups.get(group);
+      if (indexes) indexes.push(i);
+      else groups.set(group, [i]);
+    }
+    const replies: [Error | null, unknown][] = [];
+    await Promise.all(
+      [...groups.values()].map(async (indexes) => {
+        let got: [Error | null, unknown][];
+        try {
+          const pipeline = this.#redis.pipeline();
+          for (const i of indexes) pipeline.evalsha(APPEND_SCRIPT_SHA, batch[i]!.keys.length, ...batch[i]!.keys, ...batch[i]!.args);
+          got = (await pipeline.exec()) ?? [];
+        } catch (failure) {
+          const error = failure instanceof Error ? failure : new Error(String(failure));
+          got = indexes.map(() => [error, null]);
+        }
+        indexes.forEach((i, k) => (replies[i] = got[k]!));
+      }),
+    );
+    return replies;
   }
 
   #setAvailable(available: boolean): void {

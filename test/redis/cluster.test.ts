@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Cluster, Redis } from 'ioredis';
 import { groupChannel, parsePushMessage, userChannel, type GroupMePushError, type PushEvent } from '../../src/index.js';
 import { decodeStreamEntry, RedisCursorStore, RedisStreamSink, type AppendOutcome, type RedisStreamSinkOptions } from '../../src/redis/index.js';
+import { APPEND_SCRIPT_SHA } from '../../src/redis/append-script.js';
+import { claimKey } from '../../src/redis/claim.js';
 import { clusterForSuite } from './redis-cluster.js';
 
 // The README says `groupme-push/redis` works with an ioredis `Cluster`: a claim key carries
@@ -121,14 +123,35 @@ describe('groupme-push/redis on a Redis Cluster (3 masters)', { timeout: 60_000 
     assert.equal(new Set(suite.redis.slots.map((nodes) => nodes[0])).size, 3);
   });
 
-  // KNOWN LIBRARY BUG, kept as a todo so the suite stays green: the sink sends a batch of
-  // appends as one ioredis pipeline, and a Cluster pipeline must only hold keys of slots
-  // served by one node. Batches mixing accounts whose streams live on different nodes are
-  // refused whole by ioredis ("All keys in the pipeline should belong to the same slots
-  // allocation group") and retried for ever: nothing is written. Remove `todo` once fixed.
-  it('RedisStreamSink, one stream per account with a hash tag: two replicas append the same events at once, each lands once per stream, the streams spread over the nodes', {
-    todo: 'RedisStreamSink pipelines a batch across Cluster nodes: "All keys in the pipeline should belong to the same slots allocation group", retried for ever',
-  }, async () => {
+  it("puts every claim in its stream's slot by Redis's own hash-tag rule, and refuses a stream key no claim can share a slot with", async () => {
+    const usable = ['groupme:events', 'app:{events}', 'groupme:{42}:events', 'a{b', '{a}{b}', '}{a}', 'a{b}c}', '{{a}}', 'é{ü}'];
+    const claim = { id: 'a:1:m:99', ttlSeconds: 60 };
+    for (const key of usable) {
+      assert.equal(await slotOf(suite.redis, claimKey(key, claim)), await slotOf(suite.redis, key), key);
+      assert.doesNotThrow(() => new RedisStreamSink({ redis: suite.redis, stream: key }).close(), key);
+    }
+    // The first {...} is empty, or a } comes with no tag: Redis hashes these whole, and a
+    // key holding a } cannot be wrapped into a tag of itself.
+    for (const key of ['a{}b{c}', 'x}y', '{}', '']) {
+      assert.throws(() => new RedisStreamSink({ redis: suite.redis, stream: key }), (error: unknown) => error instanceof TypeError && error.message.includes('hash tag'), key);
+      const sink = new RedisStreamSink({ redis: suite.redis, stream: () => key });
+      opened.push(sink);
+      assert.throws(() => void sink.append('1', post('1', '10', '1')), TypeError, key);
+    }
+  });
+
+  it('loads its script on every master at the first NOSCRIPT, not on one picked at random', async () => {
+    const masters = suite.redis.nodes('master');
+    await Promise.all(masters.map((node) => node.script('FLUSH')));
+    const { a, errors } = await replicas({ stream: perAccount });
+    await within(a.append(ACCOUNTS[0]!, post(ACCOUNTS[0]!, '10', '1')), errors);
+    const loaded = await Promise.all(masters.map(async (node) => ((await node.script('EXISTS', APPEND_SCRIPT_SHA)) as number[])[0]));
+    assert.deepEqual(loaded, [1, 1, 1]);
+  });
+
+  // A batch mixing accounts whose streams live on different nodes: ioredis refuses, whole,
+  // a pipeline whose keys are served by more than one node, so the sink sends one per stream.
+  it('RedisStreamSink, one stream per account with a hash tag: two replicas append the same events at once, each lands once per stream, the streams spread over the nodes', async () => {
     const { a, b, errors } = await replicas({ stream: perAccount });
     const work = ACCOUNTS.flatMap((account) => eventsOf(account).map((event) => ({ account, event })));
     // Both replicas at once, every account interleaved, as a relay holding them all would.
