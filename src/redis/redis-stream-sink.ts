@@ -303,7 +303,7 @@ export class RedisStreamSink extends SafeEmitter<RedisStreamSinkEvents> {
    * nodes. A reply per event, in batch order; a pipeline that failed gives its failure as
    * the reply of each of its events.
    */
-  async #send(batch: readonly Pending[]): Promise<[Error | null, unknown][]> {
+  async #send(batch: readonly Pending[]): Promise<([Error | null, unknown] | undefined)[]> {
     const groups = new Map<string, number[]>();
     for (let i = 0; i < batch.length; i++) {
       const group = this.#redis.isCluster ? batch[i]!.keys[0]! : '';
@@ -311,7 +311,7 @@ export class RedisStreamSink extends SafeEmitter<RedisStreamSinkEvents> {
       if (indexes) indexes.push(i);
       else groups.set(group, [i]);
     }
-    const replies: [Error | null, unknown][] = [];
+    const replies: ([Error | null, unknown] | undefined)[] = [];
     await Promise.all(
       [...groups.values()].map(async (indexes) => {
         let got: [Error | null, unknown][];
@@ -323,7 +323,7 @@ export class RedisStreamSink extends SafeEmitter<RedisStreamSinkEvents> {
           const error = failure instanceof Error ? failure : new Error(String(failure));
           got = indexes.map(() => [error, null]);
         }
-        indexes.forEach((i, k) => (replies[i] = got[k]!));
+        indexes.forEach((i, k) => (replies[i] = got[k]));
       }),
     );
     return replies;
