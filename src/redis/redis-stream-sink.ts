@@ -22,8 +22,9 @@ export interface RedisStreamSinkOptions {
    * The stream key, or a function of the account (and event) choosing it, e.g.
    * `(account) => \`groupme:{${account}}:events\`` for one stream per account.
    * Default `groupme:events`, one stream for every account. In a Redis Cluster, a key
-   * with a `}` must carry a hash tag (see {@link claimKey}); one that does not is a
-   * `TypeError`, from the constructor or from `append()`.
+   * with a `}` must carry a hash tag (its first `{` closed by a `}` with something
+   * between), since its claims must share its slot; one that does not is a `TypeError`, from the
+   * constructor or from `append()`.
    */
   readonly stream?: string | ((account: string, event: PushEvent) => string);
   /** Trim each stream to about this many entries (`XADD MAXLEN ~`). Default: no trimming. */
