@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { Cluster, Redis, type ClusterOptions } from 'ioredis';
+import { spawnRedis } from './redis-server.js';
 
 /** A Redis Cluster node's address, as `new Cluster(nodes)` takes it. */
 export interface ClusterNodeAddress {
@@ -151,21 +152,10 @@ async function spawnNode(node: Node): Promise<void> {
     '--daemonize', 'no',
     '--loglevel', 'warning',
   ];
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = await spawnRedis(node.port, args);
   node.child = child;
   running.add(child);
   child.once('exit', () => running.delete(child));
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const deadline = Date.now() + 10_000;
-  // With --loglevel warning Redis says nothing on a good start: poll until it answers.
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`redis-server on port ${node.port} exited at start: ${output}`);
-    if (await answers(node.port)) return;
-    if (Date.now() > deadline) throw new Error(`redis-server on port ${node.port} did not answer within 10 s: ${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -195,23 +185,5 @@ function isFree(port: number): Promise<boolean> {
     const probe = createServer();
     probe.once('error', () => resolve(false));
     probe.listen(port, HOST, () => probe.close(() => resolve(true)));
-  });
-}
-
-/** Whether something on the port answers a RESP PING. */
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, HOST);
-    socket.setTimeout(500);
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(/^[+-]/.test(data.toString()));
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
   });
 }

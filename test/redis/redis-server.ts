@@ -68,17 +68,30 @@ export class RedisServer {
     args.push('--appendonly', this.#options.durable ? 'yes' : 'no');
     if (this.#options.durable) args.push('--appendfsync', 'always');
     if (this.#options.password) args.push('--requirepass', this.#options.password);
-    const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.#child = child;
-    let output = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    // With --loglevel warning Redis says nothing on a good start: poll until it answers.
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`redis-server exited at start: ${output}`);
-      if (await answers(this.port)) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    this.#child = await spawnRedis(this.port, args);
+  }
+}
+
+/**
+ * Starts Debian's `redis-server` with `args` (which must make it listen on `port`) and
+ * resolves once it answers there. If it exits first, or says nothing for 10 s, it is
+ * stopped and the promise rejects with what it printed: no test leaves one behind.
+ */
+export async function spawnRedis(port: number, args: readonly string[]): Promise<ChildProcess> {
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const deadline = Date.now() + 10_000;
+  // With --loglevel warning Redis says nothing on a good start: poll until it answers.
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`redis-server on port ${port} exited at start: ${output}`);
+    if (await answers(port)) return child;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server on port ${port} did not answer within 10 s: ${output}`);
     }
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
