@@ -234,21 +234,18 @@ const median = (xs: number[]): number => {
 const fmt = (x: number, digits = 1): string => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const of = (side: Side, n: number): Row[] => rows.filter((r) => r.side === side && r.clients === n);
 const med = (side: Side, n: number, field: keyof Omit<Row, 'side'>): number => median(of(side, n).map((r) => r[field]));
-/** The median over rounds of this round's CPU per event divided by bare faye's in the same round. */
-const vsFaye = (side: Side, n: number): number | undefined => {
-  const ratios = of(side, n).flatMap((r) => {
+/** Each round's CPU per event of `side` divided by bare faye's in the same round. */
+const roundRatios = (side: Side, n: number): number[] =>
+  of(side, n).flatMap((r) => {
     const bare = rows.find((b) => b.side === 'faye' && b.clients === n && b.round === r.round);
     return bare ? [r.cpuUsPerEvent / bare.cpuUsPerEvent] : [];
   });
-  return ratios.length ? median(ratios) : undefined;
-};
-const spread = (side: Side, n: number): string => {
-  if (ROUNDS < 2) return '';
-  const ratios = of(side, n).flatMap((r) => {
-    const bare = rows.find((b) => b.side === 'faye' && b.clients === n && b.round === r.round);
-    return bare ? [r.cpuUsPerEvent / bare.cpuUsPerEvent] : [];
-  });
-  return ` (${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)})`;
+/** The median of the per-round ratios, with their range when there are several rounds. */
+const vsFaye = (side: Side, n: number): string => {
+  const ratios = roundRatios(side, n);
+  if (side === 'faye' || ratios.length === 0) return '–';
+  const range = ROUNDS < 2 ? '' : ` (${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)})`;
+  return fmt(median(ratios), 2) + range;
 };
 console.log(`${ROUNDS > 1 ? `Medians of ${ROUNDS} rounds. ` : ''}\n`);
 console.log('| clients in one process | client | heap per idle client | RSS per idle client | start (all) | first message, CPU per event | events/s | CPU per event | GC per event | vs its first row | vs bare faye, same N |');
@@ -256,9 +253,8 @@ console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 for (const n of SIZES) {
   for (const side of SIDES) {
     const cpu = med(side, n, 'cpuUsPerEvent');
-    const ratio = side === 'faye' ? undefined : vsFaye(side, n);
     console.log(
-      `| ${n.toLocaleString('en-US')} | ${LABELS[side]} | ${fmt(med(side, n, 'heapKbPerClient'))} KB | ${fmt(med(side, n, 'rssKbPerClient'))} KB | ${fmt(med(side, n, 'startSeconds'))} s | ${fmt(med(side, n, 'coldCpuUsPerEvent'))} µs | ${fmt(med(side, n, 'eventsPerSecond'), 0)} | ${fmt(cpu)} µs | ${fmt(med(side, n, 'gcUsPerEvent'), 2)} µs | ${fmt(cpu / med(side, SIZES[0]!, 'cpuUsPerEvent'), 2)} | ${ratio === undefined ? '–' : fmt(ratio, 2) + spread(side, n)} |`,
+      `| ${n.toLocaleString('en-US')} | ${LABELS[side]} | ${fmt(med(side, n, 'heapKbPerClient'))} KB | ${fmt(med(side, n, 'rssKbPerClient'))} KB | ${fmt(med(side, n, 'startSeconds'))} s | ${fmt(med(side, n, 'coldCpuUsPerEvent'))} µs | ${fmt(med(side, n, 'eventsPerSecond'), 0)} | ${fmt(cpu)} µs | ${fmt(med(side, n, 'gcUsPerEvent'), 2)} µs | ${fmt(cpu / med(side, SIZES[0]!, 'cpuUsPerEvent'), 2)} | ${vsFaye(side, n)} |`,
     );
   }
 }
