@@ -148,8 +148,16 @@ export class RedisStreamSink extends SafeEmitter<RedisStreamSinkEvents> {
     if (!options?.redis) throw new TypeError('RedisStreamSink needs an ioredis client (options.redis).');
     this.#redis = options.redis;
     const stream = options.stream ?? DEFAULT_STREAM_KEY;
+    // A fixed key is checked once here; a chosen one each time it is chosen.
     if (typeof stream === 'string') this.#checkStreamKey(stream);
-    this.#stream = typeof stream === 'function' ? stream : () => stream;
+    this.#stream =
+      typeof stream === 'function'
+        ? (account, event) => {
+            const key = stream(account, event);
+            this.#checkStreamKey(key);
+            return key;
+          }
+        : () => stream;
     this.#maxLen = options.maxLen === undefined ? '0' : String(positiveInteger(options.maxLen, 'maxLen'));
     this.#dedupe = options.dedupe ?? 'account';
     if (this.#dedupe !== 'account' && this.#dedupe !== 'message') throw new TypeError(`Option dedupe must be 'account' or 'message'; got ${String(this.#dedupe)}.`);
@@ -183,7 +191,6 @@ export class RedisStreamSink extends SafeEmitter<RedisStreamSinkEvents> {
    */
   append(account: string, event: PushEvent): Promise<AppendOutcome> {
     const stream = this.#stream(account, event);
-    this.#checkStreamKey(stream);
     const claim = claimOf(account, event, this.#dedupe, this.#ttls);
     const fields = encodeStreamEntry(account, event);
     const keys = claim ? [stream, claimKey(stream, claim)] : [stream];
@@ -305,9 +312,10 @@ export class RedisStreamSink extends SafeEmitter<RedisStreamSinkEvents> {
    * the reply of each of its events.
    */
   async #send(batch: readonly Pending[]): Promise<([Error | null, unknown] | undefined)[]> {
+    const cluster = this.#redis.isCluster;
     const groups = new Map<string, number[]>();
     for (let i = 0; i < batch.length; i++) {
-      const group = this.#redis.isCluster ? batch[i]!.keys[0]! : '';
+      const group = cluster ? batch[i]!.keys[0]! : '';
       const indexes = groups.get(group);
       if (indexes) indexes.push(i);
       else groups.set(group, [i]);
