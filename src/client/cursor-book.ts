@@ -17,7 +17,14 @@ import { asPushError } from './as-push-error.js';
 export class CursorBook {
   readonly #store: CursorStore | undefined;
   readonly #report: (error: GroupMePushError) => void;
-  readonly #cache = new Map<string, string>();
+  /**
+   * Each conversation's cursor in a holder moved in place: a message then costs the map a
+   * lookup, not a lookup and a store, and none at all when it belongs to the conversation
+   * advanced last (its holder is kept at hand), as most messages of a busy account do.
+   */
+  readonly #cache = new Map<string, { id: string }>();
+  #lastKey: string | undefined;
+  #last: { id: string } | undefined;
   #closed = false;
 
   constructor(store: CursorStore | undefined, report: (error: GroupMePushError) => void) {
@@ -37,20 +44,17 @@ export class CursorBook {
 
   async get(key: string): Promise<string | undefined> {
     const cached = this.#cache.get(key);
-    if (cached !== undefined || !this.#store) return cached;
+    if (cached !== undefined || !this.#store) return cached?.id;
     const stored = await this.#store.get(key);
     // Cached only: writing back what the store just said would be wasted I/O.
-    const current = this.#cache.get(key);
-    if (stored !== undefined && (current === undefined || compareIds(stored, current) > 0)) this.#cache.set(key, stored);
-    return this.#cache.get(key);
+    if (stored !== undefined) this.#moveForward(key, stored);
+    return this.#cache.get(key)?.id;
   }
 
   /** Moves `key` to `id` if that is forward; the promise settles (never rejects) once the store has it. */
   advance(key: string, id: string): Promise<void> | undefined {
     if (this.#closed) return undefined;
-    const current = this.#cache.get(key);
-    if (current !== undefined && compareIds(id, current) <= 0) return undefined;
-    this.#cache.set(key, id);
+    if (!this.#moveForward(key, id)) return undefined;
     if (!this.#store) return undefined;
     try {
       const pending = this.#store.set(key, id);
@@ -69,6 +73,22 @@ export class CursorBook {
 
   async flush(): Promise<void> {
     await this.#store?.flush?.();
+  }
+
+  /** Moves the cached cursor of `key` to `id` if that is forward; false when it was not. */
+  #moveForward(key: string, id: string): boolean {
+    let cursor = key === this.#lastKey ? this.#last : this.#cache.get(key);
+    if (cursor === undefined) {
+      cursor = { id };
+      this.#cache.set(key, cursor);
+    } else if (compareIds(id, cursor.id) > 0) {
+      cursor.id = id;
+    } else {
+      return false;
+    }
+    this.#lastKey = key;
+    this.#last = cursor;
+    return true;
   }
 
   #failed(error: unknown): void {
