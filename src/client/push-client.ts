@@ -340,8 +340,10 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     let pending: Promise<void>[] | undefined;
     if (byType) (pending ??= []).push(byType);
     if (any) (pending ??= []).push(any);
-    for (const stream of this.#streams) {
-      const handled = stream.push(event);
+    // Indexed: `for...of` over the frozen empty list is a builtin call per event in optimized code.
+    const streams = this.#streams;
+    for (let i = 0; i < streams.length; i++) {
+      const handled = streams[i]!.push(event);
       if (handled) (pending ??= []).push(handled);
     }
     if (!pending) return undefined;
