@@ -167,8 +167,9 @@ export class Connection {
         retrySeconds: this.#options.fayeRetrySeconds,
       },
       {
+        // Per message: the check is inline, not one more closure call.
         message: (channel, data) => {
-          if (current()) this.#hooks.message(channel, data);
+          if (this.#transport === transport) this.#hooks.message(channel, data);
         },
         down: () => {
           if (current()) this.end({ kind: 'dropped' });
