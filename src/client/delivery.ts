@@ -7,13 +7,21 @@ import { Queue } from './queue.js';
 export interface DeliveryHooks {
   /** Hands an event to every listener and iterator; the promise settles when all have. Never rejects. */
   dispatch(event: PushEvent): Promise<void> | undefined;
-  /** Moves a conversation's cursor past a message whose listeners have all settled. Never rejects. */
-  advance(key: string, messageId: string): Promise<void> | undefined;
   /**
    * A conversation's queue was full: the event was dropped from memory. For a message the
    * conversation is now behind its cursor and must be caught up over REST.
    */
   overflow(key: string, event: PushEvent): void;
+}
+
+/**
+ * Where cursors move (the client's `CursorBook`), called directly rather than through a
+ * hook: with thousands of clients in a process, each closure an event passes through is a
+ * function object and a context more to bring into the cache (issue #13's pool bench).
+ */
+export interface CursorMover {
+  /** Moves a conversation's cursor past a message whose listeners have all settled. Never rejects. */
+  advance(key: string, messageId: string): Promise<void> | undefined;
 }
 
 interface ConversationQueue {
@@ -47,6 +55,7 @@ interface ConversationQueue {
  */
 export class Delivery {
   readonly #hooks: DeliveryHooks;
+  readonly #cursors: CursorMover;
   readonly #maxQueued: number;
   readonly #seen: SeenIds;
   readonly #queues = new Map<string, ConversationQueue>();
@@ -71,8 +80,9 @@ export class Delivery {
    */
   #idle = true;
 
-  constructor(hooks: DeliveryHooks, options: { readonly maxQueued: number; readonly dedupeCapacity: number }) {
+  constructor(hooks: DeliveryHooks, cursors: CursorMover, options: { readonly maxQueued: number; readonly dedupeCapacity: number }) {
     this.#hooks = hooks;
+    this.#cursors = cursors;
     this.#maxQueued = options.maxQueued;
     this.#seen = new SeenIds(options.dedupeCapacity);
   }
@@ -249,7 +259,7 @@ export class Delivery {
     if (message && !this.#seen.add(message.id)) return undefined;
     const dispatched = this.#hooks.dispatch(event);
     if (!message) return dispatched;
-    if (!dispatched) return this.#hooks.advance(key, message.id);
-    return dispatched.then(() => this.#hooks.advance(key, message.id));
+    if (!dispatched) return this.#cursors.advance(key, message.id);
+    return dispatched.then(() => this.#cursors.advance(key, message.id));
   }
 }

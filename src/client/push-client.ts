@@ -97,9 +97,9 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     this.#delivery = new Delivery(
       {
         dispatch: (event) => this.#dispatch(event),
-        advance: (key, id) => this.#book.advance(key, id),
         overflow: (key, event) => this.#overflow(key, event),
       },
+      this.#book,
       { maxQueued: this.#options.maxQueuedPerConversation, dedupeCapacity: this.#options.dedupeCapacity },
     );
     this.#subscriptions = new Subscriptions(this.api, { subscribed: (channel) => void this.emit('subscribed', channel), error: report });
