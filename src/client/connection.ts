@@ -20,6 +20,7 @@ export interface ConnectionHooks {
   connecting(): void;
   /** Every wanted channel is acknowledged on a rebuilt connection. */
   reconnected(): void;
+  /** Handed to each transport as it is, unbound: it must not rely on `this`. */
   message(channel: PushChannel, data: unknown): void;
   channelLost(channel: PushChannel, error: SubscriptionError): void;
   state(change: StateChange): void;
