@@ -13,7 +13,8 @@
  * each size n times, the sides in a rotating order, and reports medians (the ratio to bare
  * faye is the median of each round's ratio: the two sides measured minutes apart, not
  * hours). `--previous <dist>` adds a side: PushClient from another build (a copy of dist/),
- * for a before/after in the same rounds. "GC per event" is the main thread's time in
+ * for a before/after in the same rounds. `--sides faye,padded,scattered` adds two calibrations
+ * (see `buildPadded` and `buildScattered`). "GC per event" is the main thread's time in
  * garbage-collection pauses during the measured phase, per event.
  */
 import { writeFile, mkdir } from 'node:fs/promises';
@@ -47,7 +48,7 @@ type PushClientClass = typeof import('../src/index.js').PushClient;
 const { PushClient } = (await import('../dist/index.js' as string)) as typeof import('../src/index.js');
 const previousBuild = values.previous ? ((await import(pathToFileURL(join(process.cwd(), values.previous, 'index.js')).href)) as typeof import('../src/index.js')).PushClient : undefined;
 
-type Side = 'faye' | 'pushclient' | 'previous';
+type Side = 'faye' | 'pushclient' | 'previous' | 'padded' | 'scattered';
 type User = { id: string; token: string };
 interface Started {
   stop(): Promise<void>;
@@ -90,12 +91,53 @@ const buildFaye: Build = (user, urls, onMessage) => {
   };
 };
 
+// Two calibrations, bare faye with one thing of PushClient's added, to tell which of them
+// makes CPU per event grow with N (README, "Many accounts in one process"):
+// `padded`, ~8 KB more live objects a client, never touched per event (PushClient's extra footprint);
+// `scattered`, 40 small objects a client (each ~100 bytes, a cache line of its own), read and
+// written by every event, allocated round-robin across the clients so that no two of one
+// client's objects are neighbours, as a long-lived client's objects end up.
+const retained: unknown[] = [];
+const buildPadded: Build = (user, urls, onMessage) => {
+  const start = buildFaye(user, urls, onMessage);
+  return async () => {
+    const started = await start();
+    const pad = new Map<number, { a: number; b: string; c: number[] }>();
+    for (let i = 0; i < 60; i++) pad.set(i, { a: i, b: String(i), c: [i, i + 1] });
+    retained.push(pad);
+    return started;
+  };
+};
+
+interface Touched {
+  a: number;
+}
+const unfilled: Touched[][] = [];
+let touchedSum = 0;
+const buildScattered: Build = (user, urls, onMessage) => {
+  const own: Touched[] = [];
+  // Clients are built in one synchronous sweep; their objects are made once it is done.
+  if (unfilled.length === 0) {
+    setImmediate(() => {
+      for (let k = 0; k < 40; k++) for (const list of unfilled) list.push({ a: k, b: 0, c: 0, d: 0, e: 0, f: 0, g: 0, h: 0, i: 0, j: 0 } as Touched);
+      unfilled.length = 0;
+    });
+  }
+  unfilled.push(own);
+  return buildFaye(user, urls, () => {
+    for (let i = 0; i < own.length; i++) touchedSum += own[i]!.a++;
+    onMessage();
+  });
+};
+
 const BUILDERS: Record<Side, Build | undefined> = {
+  padded: buildPadded,
+  scattered: buildScattered,
   faye: buildFaye,
   pushclient: buildPushClient(PushClient),
   previous: previousBuild && buildPushClient(previousBuild),
 };
-const LABELS: Record<Side, string> = { faye: 'bare faye', pushclient: 'PushClient', previous: `PushClient (${values.previous})` };
+const LABELS: Record<Side, string> = { padded: 'bare faye + 8 KB a client', scattered: 'bare faye + 40 lines an event', faye: 'bare faye', pushclient: 'PushClient', previous: `PushClient (${values.previous})` };
 
 async function startProfile(): Promise<{ save(path: string): Promise<void> }> {
   const session = new Session();
