@@ -148,16 +148,20 @@ export class RedisStreamSink extends SafeEmitter<RedisStreamSinkEvents> {
     if (!options?.redis) throw new TypeError('RedisStreamSink needs an ioredis client (options.redis).');
     this.#redis = options.redis;
     const stream = options.stream ?? DEFAULT_STREAM_KEY;
-    // A fixed key is checked once here; a chosen one each time it is chosen.
-    if (typeof stream === 'string') this.#checkStreamKey(stream);
-    this.#stream =
-      typeof stream === 'function'
-        ? (account, event) => {
-            const key = stream(account, event);
-            this.#checkStreamKey(key);
-            return key;
-          }
-        : () => stream;
+    // A fixed key is checked once here; a chosen one each time it is chosen, and only in a
+    // Cluster, the one place a key can be wrong: elsewhere each append calls the user's function alone.
+    if (typeof stream === 'string') {
+      this.#checkStreamKey(stream);
+      this.#stream = () => stream;
+    } else if (this.#redis.isCluster) {
+      this.#stream = (account, event) => {
+        const key = stream(account, event);
+        this.#checkStreamKey(key);
+        return key;
+      };
+    } else {
+      this.#stream = stream;
+    }
     this.#maxLen = options.maxLen === undefined ? '0' : String(positiveInteger(options.maxLen, 'maxLen'));
     this.#dedupe = options.dedupe ?? 'account';
     if (this.#dedupe !== 'account' && this.#dedupe !== 'message') throw new TypeError(`Option dedupe must be 'account' or 'message'; got ${String(this.#dedupe)}.`);
