@@ -47,29 +47,18 @@ class Generation {
     this.#indexed = 0;
   }
 
-  push(id: string): void {
-    const length = id.length;
-    if (length === 0 || length > MAX_PACKED_DIGITS || (length > 1 && id.charCodeAt(0) === 48)) {
-      (this.#others ??= new Set()).add(id);
-      return;
-    }
-    const split = length - DIGITS_PER_HALF;
-    let high = 0;
-    let low = 0;
-    for (let i = 0; i < length; i++) {
-      const digit = id.charCodeAt(i) - 48;
-      if (digit < 0 || digit > 9) {
-        (this.#others ??= new Set()).add(id);
-        return;
-      }
-      if (i < split) high = high * 10 + digit;
-      else low = low * 10 + digit;
-    }
+  /** An id `pack` packed, as `packedHigh` and `packedLow`. */
+  pushPacked(high: number, low: number): void {
     const at = this.#packedCount * 2;
     if (at + 2 > this.#packed.length) this.#packed = grown(this.#packed, at + 2, this.#capacity * 2);
     this.#packed[at] = high;
     this.#packed[at + 1] = low;
     this.#packedCount++;
+  }
+
+  /** An id that does not pack. */
+  pushOther(id: string): void {
+    (this.#others ??= new Set()).add(id);
   }
 
   has(id: string): boolean {
@@ -80,7 +69,33 @@ class Generation {
   }
 }
 
-/** The id `push` packed: no leading zero, so `high` is 0 only for ids of nine digits or fewer. */
+// Where `pack` leaves an id's two halves: a module's two numbers, not an object per id.
+let packedHigh = 0;
+let packedLow = 0;
+
+/**
+ * Packs a GroupMe id (decimal digits, no leading zero, at most 18) into `packedHigh` (the
+ * digits before the last nine) and `packedLow` (the last nine); false for any other string.
+ * Packed ids compare as their pairs do: numeric order, which is GroupMe's order of ids.
+ */
+function pack(id: string): boolean {
+  const length = id.length;
+  if (length === 0 || length > MAX_PACKED_DIGITS || (length > 1 && id.charCodeAt(0) === 48)) return false;
+  const split = length - DIGITS_PER_HALF;
+  let high = 0;
+  let low = 0;
+  for (let i = 0; i < length; i++) {
+    const digit = id.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return false;
+    if (i < split) high = high * 10 + digit;
+    else low = low * 10 + digit;
+  }
+  packedHigh = high;
+  packedLow = low;
+  return true;
+}
+
+/** The id `pack` packed: no leading zero, so `high` is 0 only for ids of nine digits or fewer. */
 function unpack(high: number, low: number): string {
   return high === 0 ? String(low) : String(high) + String(low).padStart(DIGITS_PER_HALF, '0');
 }
@@ -99,8 +114,11 @@ export class SeenIds {
   // per add at 10,000 ids with a ring buffer and Set.delete).
   #current: Generation;
   #previous: Generation;
-  /** The greatest id ever added, in shortlex order (shorter first, then string order). */
-  #greatest: string | undefined;
+  /** The greatest packed id ever added (-1: none yet). */
+  #greatestHigh = -1;
+  #greatestLow = 0;
+  /** The greatest id ever added that does not pack. */
+  #greatestOther: string | undefined;
 
   constructor(capacity = 10_000) {
     this.#generation = Math.max(1, Math.floor(capacity));
@@ -113,14 +131,36 @@ export class SeenIds {
     // Message ids grow with time, so a live id is nearly always past every id added so far
     // and cannot be a repeat: it is only appended, with no lookup and no Set insert. Sets of
     // 10,000 strings miss the CPU cache on every probe and rehash: they were half of
-    // PushClient's own CPU per event in a profile. Any total order on strings makes "past
-    // the greatest" mean "never added"; shortlex is also numeric order for ids of digits.
-    const greatest = this.#greatest;
+    // PushClient's own CPU per event in a profile. The greatest packed id is kept as its
+    // two numbers, in this object: comparing against a string kept from the last event
+    // read that string's characters, with thousands of clients in a process one more cold
+    // object an event waited on (issue #13's pool bench). A packed id never equals one that
+    // does not pack, so each kind needs only its own greatest.
+    if (pack(id)) {
+      const high = packedHigh;
+      const low = packedLow;
+      if (high > this.#greatestHigh || (high === this.#greatestHigh && low > this.#greatestLow)) {
+        this.#greatestHigh = high;
+        this.#greatestLow = low;
+      } else if (this.has(id)) {
+        return false;
+      }
+      this.#rotate().pushPacked(high, low);
+      return true;
+    }
+    const greatest = this.#greatestOther;
+    // Shortlex order (shorter first, then string order): any total order on strings will do.
     if (greatest === undefined || id.length > greatest.length || (id.length === greatest.length && id > greatest)) {
-      this.#greatest = id;
+      this.#greatestOther = id;
     } else if (this.has(id)) {
       return false;
     }
+    this.#rotate().pushOther(id);
+    return true;
+  }
+
+  /** The generation to add to, after swapping when the current one is full. */
+  #rotate(): Generation {
     if (this.#current.count >= this.#generation) {
       // The forgotten generation's buffers become the new one's: no regrowth by doubling.
       const recycled = this.#previous;
@@ -128,8 +168,7 @@ export class SeenIds {
       this.#previous = this.#current;
       this.#current = recycled;
     }
-    this.#current.push(id);
-    return true;
+    return this.#current;
   }
 
   has(id: string): boolean {
