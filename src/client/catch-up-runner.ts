@@ -1,16 +1,15 @@
 import { userChannel, type PushChannel } from '../events/channel.js';
 import { parsePushMessage } from '../events/parse.js';
-import type { PushEvent } from '../events/types.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import type { GroupMePushError } from '../errors/groupme-push-error.js';
 import { Backoff } from '../recovery/backoff.js';
 import { cursorKeyOf, fetchMissed } from '../recovery/catch-up.js';
-import { WATERMARK_KEY } from '../recovery/cursor-store.js';
 import { listConversations, type Conversation } from '../rest/conversations.js';
 import type { GroupMeApi } from '../rest/groupme-api.js';
 import { asPushError } from './as-push-error.js';
 import type { CursorBook } from './cursor-book.js';
 import type { Delivery } from './delivery.js';
+import type { Watermark } from './watermark.js';
 
 /** A conversation whose history could not be read during a catch-up. */
 export interface CatchUpFailure {
@@ -50,55 +49,30 @@ export interface CatchUpHooks {
 }
 
 /**
- * How far before the watermark a conversation with no cursor is read back: `created_at` has
- * one-second steps, and live messages of different conversations may arrive out of order.
- */
-const WATERMARK_MARGIN_SECONDS = 120;
-
-/**
  * Fetches over REST what was published while no connection listened, one conversation at
  * a time, into the delivery pipeline with `origin: 'catch-up'`, releasing each
  * conversation's held live events once its gap is filled. A conversation whose history
  * read fails stays held, keeps its cursor and is retried on its own backoff schedule (a
- * flaky REST API is not a flaky socket), while the others go on.
- *
- * It keeps the watermark too: the newest `created_at` delivered while every conversation
- * was in sync, stored in the cursor store. A conversation with no cursor (it started, or
- * you joined it, or it got its first message, while the client was away) is read back to
- * it, so its messages are delivered rather than taken as history.
+ * flaky REST API is not a flaky socket), while the others go on. A conversation with no
+ * cursor is read back to the watermark.
  */
 export class CatchUpRunner {
   readonly #api: GroupMeApi;
   readonly #delivery: Delivery;
   readonly #book: CursorBook;
+  readonly #watermark: Watermark;
   readonly #hooks: CatchUpHooks;
   readonly #backoff: Backoff;
   #abort: AbortController | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Unix seconds; undefined until the first round has read the store. */
-  #watermark: number | undefined;
-  #watermarkLoaded = false;
 
-  constructor(api: GroupMeApi, delivery: Delivery, book: CursorBook, backoff: Backoff, hooks: CatchUpHooks) {
+  constructor(api: GroupMeApi, delivery: Delivery, book: CursorBook, watermark: Watermark, backoff: Backoff, hooks: CatchUpHooks) {
     this.#api = api;
     this.#delivery = delivery;
     this.#book = book;
+    this.#watermark = watermark;
     this.#backoff = backoff;
     this.#hooks = hooks;
-  }
-
-  /** A message went out while every conversation was in sync: the watermark follows it. */
-  noteInSync(event: PushEvent): void {
-    if (!this.#watermarkLoaded || (event.type !== 'line.create' && event.type !== 'direct_message.create')) return;
-    const at = event.message.createdAt?.getTime();
-    if (at === undefined) return;
-    const seconds = Math.floor(at / 1000);
-    if (this.#watermark === undefined || seconds > this.#watermark) this.#watermark = seconds;
-  }
-
-  /** Writes the watermark to the store (at the end of a round, and by `stop()`). */
-  saveWatermark(): Promise<void> | undefined {
-    return this.#watermark === undefined ? undefined : this.#book.advance(WATERMARK_KEY, String(this.#watermark));
   }
 
   /** Stops a running round and a scheduled retry; the round's events stay held for the next one. */
@@ -120,7 +94,7 @@ export class CatchUpRunner {
     const failures: CatchUpFailure[] = [];
     const channel: PushChannel = userChannel(this.#hooks.userId());
     try {
-      const since = await this.#since();
+      const since = await this.#watermark.since();
       const conversations = listing ?? (await listConversations(this.#api, { signal }));
       if (signal.aborted) return;
       this.#hooks.listed(conversations);
@@ -145,7 +119,7 @@ export class CatchUpRunner {
         }
       }
       this.#delivery.releaseAll();
-      if (failures.length === 0) void this.saveWatermark();
+      if (failures.length === 0) void this.#watermark.save();
     } catch (error) {
       // A newer connection runs its own round, which the held events now wait for.
       if (signal.aborted) return;
@@ -169,20 +143,5 @@ export class CatchUpRunner {
       this.#retryTimer = undefined;
       if (this.#hooks.connected()) void this.run();
     }, this.#backoff.next());
-  }
-
-  /** The watermark minus its margin; undefined on a first start, which begins the watermark now. */
-  async #since(): Promise<number | undefined> {
-    if (!this.#watermarkLoaded) {
-      const stored = Number(await this.#book.get(WATERMARK_KEY));
-      this.#watermarkLoaded = true;
-      if (Number.isFinite(stored) && stored > 0) this.#watermark = Math.max(this.#watermark ?? 0, stored);
-      else {
-        // A first start: history is not replayed, and whatever starts from now on is new.
-        this.#watermark = Math.floor(Date.now() / 1000);
-        return undefined;
-      }
-    }
-    return this.#watermark === undefined ? undefined : this.#watermark - WATERMARK_MARGIN_SECONDS;
   }
 }

@@ -7,7 +7,7 @@ import type { SubscriptionError } from '../errors/subscription-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { Backoff } from '../recovery/backoff.js';
 import { LivenessWatch, probeWithin, type LivenessVerdict } from '../recovery/liveness.js';
-import { FayeTransport } from '../transport/faye-transport.js';
+import { FayeTransport, type MessageSink } from '../transport/faye-transport.js';
 import type { ConnectionState, StateChange } from './connection-state.js';
 import { endingFor, type EndCause } from './ending.js';
 import type { ResolvedOptions } from './options.js';
@@ -20,8 +20,6 @@ export interface ConnectionHooks {
   connecting(): void;
   /** Every wanted channel is acknowledged on a rebuilt connection. */
   reconnected(): void;
-  /** Handed to each transport as it is, unbound: it must not rely on `this`. */
-  message(channel: PushChannel, data: unknown): void;
   channelLost(channel: PushChannel, error: SubscriptionError): void;
   state(change: StateChange): void;
   error(error: GroupMePushError): void;
@@ -39,6 +37,8 @@ export interface ConnectionHooks {
 export class Connection {
   readonly #options: ResolvedOptions;
   readonly #hooks: ConnectionHooks;
+  /** Where every transport hands its messages' data. */
+  readonly #sink: MessageSink;
   readonly #backoff: Backoff;
   readonly #liveness: LivenessWatch;
   readonly #probeChannel: () => PushChannel;
@@ -47,8 +47,9 @@ export class Connection {
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #healthyTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(options: ResolvedOptions, probeChannel: () => PushChannel, hooks: ConnectionHooks) {
+  constructor(options: ResolvedOptions, probeChannel: () => PushChannel, sink: MessageSink, hooks: ConnectionHooks) {
     this.#options = options;
+    this.#sink = sink;
     this.#hooks = hooks;
     this.#probeChannel = probeChannel;
     this.#backoff = new Backoff(options.reconnectBaseDelayMs, options.reconnectMaxDelayMs);
@@ -167,12 +168,10 @@ export class Connection {
         subscribeTimeoutMs: this.#options.subscribeTimeoutMs,
         retrySeconds: this.#options.fayeRetrySeconds,
       },
+      // The client's own sink, with no check and no closure of ours around it: a transport
+      // is destroyed before it is replaced, and a destroyed one delivers nothing.
+      this.#sink,
       {
-        // The client's own handler, with no check and no closure of ours around it: a
-        // transport is destroyed before it is replaced, and a destroyed one delivers
-        // nothing. Per message, each closure is a function object and a context more to
-        // bring into the cache, thousands of times over in a process of many clients.
-        message: this.#hooks.message,
         down: () => {
           if (current()) this.end({ kind: 'dropped' });
         },

@@ -5,8 +5,11 @@ import { Queue } from './queue.js';
 
 /** What the delivery pipeline needs from the client around it. */
 export interface DeliveryHooks {
-  /** Hands an event to every listener and iterator; the promise settles when all have. Never rejects. */
-  dispatch(event: PushEvent): Promise<void> | undefined;
+  /**
+   * Hands an event to every listener and iterator; the promise settles when all have. Never
+   * rejects. `inSync`: no conversation may have a gap (the watermark may follow the event).
+   */
+  dispatch(event: PushEvent, inSync: boolean): Promise<void> | undefined;
   /**
    * A conversation's queue was full: the event was dropped from memory. For a message the
    * conversation is now behind its cursor and must be caught up over REST.
@@ -257,7 +260,7 @@ export class Delivery {
   #deliverOne(key: string, event: PushEvent): Promise<void> | undefined {
     const message = event.type === 'line.create' || event.type === 'direct_message.create' ? event.message : undefined;
     if (message && !this.#seen.add(message.id)) return undefined;
-    const dispatched = this.#hooks.dispatch(event);
+    const dispatched = this.#hooks.dispatch(event, this.#inSync);
     if (!message) return dispatched;
     if (!dispatched) return this.#cursors.advance(key, message.id);
     return dispatched.then(() => this.#cursors.advance(key, message.id));

@@ -1,40 +1,28 @@
 import { directMessageChannel, groupChannel, userChannel, type PushChannel } from '../events/channel.js';
-import { parsePushMessage } from '../events/parse.js';
-import type { PushEvent, PushEventMap } from '../events/types.js';
+import type { PushEvent } from '../events/types.js';
 import { ClientStateError } from '../errors/client-state-error.js';
 import { ClientStoppedError } from '../errors/client-stopped-error.js';
-import { GroupMePushError } from '../errors/groupme-push-error.js';
+import type { GroupMePushError } from '../errors/groupme-push-error.js';
 import { Backoff } from '../recovery/backoff.js';
 import { listConversations, type Conversation } from '../rest/conversations.js';
 import { GroupMeApi } from '../rest/groupme-api.js';
-import { CatchUpRunner, type CatchUpReport } from './catch-up-runner.js';
+import { CatchUpRunner } from './catch-up-runner.js';
 import { Connection } from './connection.js';
-import type { ConnectionState, StateChange } from './connection-state.js';
+import type { ConnectionState } from './connection-state.js';
 import { CursorBook } from './cursor-book.js';
 import { Delivery } from './delivery.js';
+import { Dispatcher } from './dispatcher.js';
 import { EventStream } from './event-stream.js';
+import { Inbox } from './inbox.js';
+import { Listeners } from './listeners.js';
 import { resolveOptions, type PushClientOptions, type ResolvedOptions } from './options.js';
+import type { PushClientEvents } from './push-client-events.js';
 import { SafeEmitter } from './safe-emitter.js';
 import { Subscriptions } from './subscriptions.js';
+import { Watermark } from './watermark.js';
 
 export type { CatchUpFailure, CatchUpReport } from './catch-up-runner.js';
-
-/** Everything a PushClient emits: each push event by its type, plus lifecycle events. */
-export interface PushClientEvents extends PushEventMap {
-  /** Every push event, whatever its type: one discriminated union to `switch` on. */
-  event: PushEvent;
-  /** Every connection state transition. */
-  state: StateChange;
-  /** A channel was acknowledged by the server. */
-  subscribed: PushChannel;
-  /** A catch-up after a (re)connect finished. */
-  'catch-up': CatchUpReport;
-  /**
-   * Something went wrong that you may want to log: a listener threw or rejected, a channel
-   * was lost, the connection failed. Never thrown: with no listener it is simply not reported.
-   */
-  error: GroupMePushError;
-}
+export type { PushClientEvents } from './push-client-events.js';
 
 /** Options for `events()`. */
 export interface EventsOptions {
@@ -63,17 +51,13 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
   /** The REST client this PushClient uses; handy for replies. */
   readonly api: GroupMeApi;
   readonly #options: ResolvedOptions;
-  /**
-   * Replaced, never mutated, and one shared empty array while there are none: every event
-   * reads it, and with thousands of clients in a process a per-client Set would be one
-   * more cache miss per event for the clients (most) that never iterate.
-   */
-  #streams: readonly EventStream[] = NO_STREAMS;
   readonly #book: CursorBook;
   readonly #delivery: Delivery;
   readonly #subscriptions: Subscriptions;
   readonly #connection: Connection;
   readonly #catchUp: CatchUpRunner;
+  readonly #watermark: Watermark;
+  readonly #dispatcher: Dispatcher;
   /** Callers of subscribe*() whose transport was replaced: they wait for the next connection. */
   readonly #waitingForConnection = new Set<Waiter>();
   #userId: string | undefined;
@@ -83,7 +67,8 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
   #finalError: Error | null = null;
 
   constructor(options: PushClientOptions) {
-    super();
+    const listeners = new Listeners<PushClientEvents>();
+    super(listeners);
     this.#options = resolveOptions(options);
     this.api = new GroupMeApi({
       token: this.#options.token,
@@ -94,17 +79,16 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     });
     const report = (error: GroupMePushError): void => void this.emit('error', error);
     this.#book = new CursorBook(this.#options.cursorStore, report);
+    this.#watermark = new Watermark(this.#book);
+    this.#dispatcher = new Dispatcher(listeners, this.#watermark, () => this.#catchUp.retryLater(), this.#options.maxQueuedPerConversation);
     this.#delivery = new Delivery(
-      {
-        dispatch: (event) => this.#dispatch(event),
-        overflow: (key, event) => this.#overflow(key, event),
-      },
+      this.#dispatcher,
       this.#book,
       { maxQueued: this.#options.maxQueuedPerConversation, dedupeCapacity: this.#options.dedupeCapacity },
     );
     this.#subscriptions = new Subscriptions(this.api, { subscribed: (channel) => void this.emit('subscribed', channel), error: report });
     const catchUpBackoff = new Backoff(this.#options.reconnectBaseDelayMs, this.#options.reconnectMaxDelayMs);
-    this.#catchUp = new CatchUpRunner(this.api, this.#delivery, this.#book, catchUpBackoff, {
+    this.#catchUp = new CatchUpRunner(this.api, this.#delivery, this.#book, this.#watermark, catchUpBackoff, {
       userId: () => this.#userId!,
       connected: () => this.#connection.state === 'connected',
       listed: (conversations) => this.#subscribeNew(conversations),
@@ -112,7 +96,8 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       error: report,
       refused: (error) => this.#connection.end({ kind: 'catch-up-refused', error }),
     });
-    this.#connection = new Connection(this.#options, () => userChannel(this.#userId!), {
+    const inbox = new Inbox(this.#delivery, this.#options.subscribeAll ? (channel) => this.#subscribeLater(channel) : undefined);
+    this.#connection = new Connection(this.#options, () => userChannel(this.#userId!), inbox, {
       subscribe: (transport) => this.#subscriptions.holdAll(transport, () => this.#connection.transport, this.#abort?.signal),
       connecting: () => {
         this.#catchUp.cancel();
@@ -122,7 +107,6 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
         this.#settleWaiters(null);
         if (this.#options.catchUp) void this.#catchUp.run();
       },
-      message: (channel, data) => this.#receive(parsePushMessage(channel, data)),
       channelLost: (channel, error) => {
         this.#subscriptions.drop(channel);
         report(error);
@@ -207,13 +191,10 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
    * }
    */
   events(options: EventsOptions = {}): AsyncIterableIterator<PushEvent> {
-    const stream = new EventStream(options.signal, (ended) => {
-      const rest = this.#streams.filter((other) => other !== ended);
-      this.#streams = rest.length === 0 ? NO_STREAMS : rest;
-    });
+    const stream = new EventStream(options.signal, (ended) => this.#dispatcher.removeStream(ended));
     if (this.state === 'stopped') stream.end();
     else if (this.state === 'failed') stream.fail(this.#finalError);
-    else this.#streams = [...this.#streams, stream];
+    else this.#dispatcher.addStream(stream);
     return stream;
   }
 
@@ -226,7 +207,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     this.#abort?.abort(new ClientStoppedError('start()'));
     this.#connection.end({ kind: 'stop' });
     await this.#starting?.catch(() => undefined);
-    await this.#catchUp.saveWatermark();
+    await this.#watermark.save();
     this.#book.close();
     await this.#book.flush();
   }
@@ -323,51 +304,13 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     void this.#subscriptions.hold(channel, transport, () => this.#connection.transport, this.#abort?.signal).catch(() => undefined);
   }
 
-  #receive(event: PushEvent): void {
-    if (this.#options.subscribeAll) {
-      if (event.type === 'membership.create') this.#subscribeLater(groupChannel(event.group.id));
-      else if (event.type === 'line.create') this.#subscribeLater(groupChannel(event.message.groupId));
-      else if (event.type === 'direct_message.create') this.#subscribeLater(directMessageChannel(event.message.chatId));
-    }
-    this.#delivery.pushLive(event);
-  }
-
-  /** Hands one event to every listener and loop; settles when all have. */
-  #dispatch(event: PushEvent): Promise<void> | undefined {
-    if (this.#delivery.inSync) this.#catchUp.noteInSync(event);
-    const byType = this.emit(event.type, event as never);
-    const any = this.emit('event', event);
-    let pending: Promise<void>[] | undefined;
-    if (byType) (pending ??= []).push(byType);
-    if (any) (pending ??= []).push(any);
-    // Indexed: `for...of` over the frozen empty list is a builtin call per event in optimized code.
-    const streams = this.#streams;
-    for (let i = 0; i < streams.length; i++) {
-      const handled = streams[i]!.push(event);
-      if (handled) (pending ??= []).push(handled);
-    }
-    if (!pending) return undefined;
-    return pending.length === 1 ? pending[0] : Promise.all(pending).then(() => undefined);
-  }
-
-  #overflow(key: string, event: PushEvent): void {
-    if (event.type === 'line.create' || event.type === 'direct_message.create') {
-      // Dropped from memory only: the cursor is behind it, so a catch-up fetches it again.
-      this.#catchUp.retryLater();
-      return;
-    }
-    this.emit('error', new GroupMePushError('DELIVERY_OVERFLOW', `A ${event.type} event for ${key} was dropped: that conversation already had ${this.#options.maxQueuedPerConversation} events waiting for its listeners.`));
-  }
-
   /** The client is done: `failed` (with its error) or `stopped` (null). Frees everything either way. */
   #ended(error: Error | null): void {
     if (error) this.#finalError = error;
     this.#catchUp.cancel();
     this.#delivery.close();
     this.#subscriptions.clear();
-    const streams = this.#streams;
-    this.#streams = NO_STREAMS;
-    for (const stream of streams) {
+    for (const stream of this.#dispatcher.takeStreams()) {
       if (error) stream.fail(error);
       else stream.end();
     }
@@ -378,8 +321,6 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     if (abort.signal.aborted) throw new ClientStoppedError('start()');
   }
 }
-
-const NO_STREAMS: readonly EventStream[] = Object.freeze([]);
 
 function channelOf(conversation: Conversation): PushChannel {
   return conversation.kind === 'group' ? groupChannel(conversation.id) : directMessageChannel(conversation.id);

@@ -1,4 +1,4 @@
-import type { BayeuxMessage, Extension, ExtensionCallback } from 'faye';
+import type { BayeuxMessage, ExtensionCallback } from 'faye';
 
 /** The one transport whose messages travel in a URL's query string. */
 const URL_TRANSPORT = 'callback-polling';
@@ -13,8 +13,10 @@ export interface AuthExtensionOptions {
   readonly holdMs: number;
 }
 
-/** The auth extension and the way to free the timers of the messages it holds. */
-export interface AuthExtension extends Extension {
+/** The auth extension's outgoing half, and the way to free the timers of the messages it holds. */
+export interface AuthExtension {
+  /** Adds the token to what needs it; runs without `this`. */
+  outgoing(message: BayeuxMessage, callback: ExtensionCallback): void;
   dispose(): void;
 }
 

@@ -7,7 +7,7 @@ import { TimeoutError } from '../errors/timeout-error.js';
 import { createAuthExtension, type AuthExtension } from './auth-extension.js';
 import { namesSession, parseBayeuxError, subscriptionFailure } from './bayeux-error.js';
 import { connectionTypeOf } from './connection-type.js';
-import { createFailureWatch, type FailureWatch } from './failure-watch.js';
+import { FailureWatch } from './failure-watch.js';
 import { tearDownFayeClient } from './teardown.js';
 
 export interface FayeTransportOptions {
@@ -19,9 +19,13 @@ export interface FayeTransportOptions {
   readonly retrySeconds: number;
 }
 
+/** Where the data of every message on a held channel goes, called as a method of the sink. */
+export interface MessageSink {
+  receive(channel: PushChannel, data: unknown): void;
+}
+
 /** What the transport reports upward. It never calls back into the client otherwise. */
 export interface FayeTransportHandlers {
-  message(channel: PushChannel, data: unknown): void;
   /** faye lost its transport (a socket closed, a request failed). */
   down(): void;
   /** The server forgot this session; whatever faye does next, messages were lost meanwhile. */
@@ -57,6 +61,7 @@ export class FayeTransport {
   readonly #watch: FailureWatch;
   readonly #options: FayeTransportOptions;
   readonly #handlers: FayeTransportHandlers;
+  readonly #sink: MessageSink;
   readonly #entries = new Map<string, Entry>();
   /** Channels with a liveness probe in flight: their refusals belong to the probe. */
   readonly #probing = new Set<string>();
@@ -67,8 +72,9 @@ export class FayeTransport {
   #sessionLost = false;
   #destroyed = false;
 
-  constructor(options: FayeTransportOptions, handlers: FayeTransportHandlers) {
+  constructor(options: FayeTransportOptions, sink: MessageSink, handlers: FayeTransportHandlers) {
     this.#options = options;
+    this.#sink = sink;
     this.#handlers = handlers;
     this.#client = new faye.Client(options.url, { retry: options.retrySeconds });
     this.#auth = createAuthExtension({
@@ -76,26 +82,29 @@ export class FayeTransport {
       transportType: () => connectionTypeOf(this.#client),
       holdMs: options.subscribeTimeoutMs,
     });
-    this.#watch = createFailureWatch({
-      onHandshake: (clientId) => {
-        const previous = this.#clientId;
-        this.#clientId = clientId;
-        if (previous !== null && previous !== clientId) this.#lose(`faye handshook again and got a new client id`);
+    this.#watch = new FailureWatch(
+      {
+        onHandshake: (clientId) => {
+          const previous = this.#clientId;
+          this.#clientId = clientId;
+          if (previous !== null && previous !== clientId) this.#lose(`faye handshook again and got a new client id`);
+        },
+        onSubscribeRefused: (path, error) => this.#onRefused(path, parseBayeuxError(error)),
+        onSessionRefused: (detail) => this.#lose(detail),
+        onHandshakeRefused: (error) => {
+          // After faye has finished with the reply: it applies the reply's advice and arms
+          // its handshake retry once the extensions are done, which would revive a client
+          // torn down from in here.
+          queueMicrotask(() => {
+            if (!this.#destroyed) this.#guard(() => this.#handlers.handshakeRefused(error));
+          });
+        },
       },
-      onSubscribeRefused: (path, error) => this.#onRefused(path, parseBayeuxError(error)),
-      onSessionRefused: (detail) => this.#lose(detail),
-      onHandshakeRefused: (error) => {
-        // After faye has finished with the reply: it applies the reply's advice and arms
-        // its handshake retry once the extensions are done, which would revive a client
-        // torn down from in here.
-        queueMicrotask(() => {
-          if (!this.#destroyed) this.#guard(() => this.#handlers.handshakeRefused(error));
-        });
-      },
-    });
-    // One extension, not two: faye runs its extension pipeline for every message it
-    // receives, at a cost per extension.
-    this.#client.addExtension({ outgoing: this.#auth.outgoing, incoming: this.#watch.incoming });
+      this.#auth.outgoing,
+    );
+    // One extension, not two (the watch carries the token's half): faye runs its extension
+    // pipeline for every message it receives, at a cost per extension.
+    this.#client.addExtension(this.#watch);
     this.#client.on('transport:down', this.#onDown);
   }
 
@@ -126,7 +135,7 @@ export class FayeTransport {
       if (this.#destroyed) return;
       // Inline rather than #guard(): this runs per message, and a closure per call shows up.
       try {
-        this.#handlers.message(channel, data);
+        this.#sink.receive(channel, data);
       } catch {
         // PushClient isolates user code itself; nothing may unwind into faye.
       }
