@@ -13,9 +13,9 @@
  * each size n times, the sides in a rotating order, and reports medians (the ratio to bare
  * faye is the median of each round's ratio: the two sides measured minutes apart, not
  * hours). `--previous <dist>` adds a side: PushClient from another build (a copy of dist/),
- * for a before/after in the same rounds. `--sides faye,padded,scattered` adds two calibrations
- * (see `buildPadded` and `buildScattered`). "GC per event" is the main thread's time in
- * garbage-collection pauses during the measured phase, per event.
+ * for a before/after in the same rounds. `--sides faye,padded,scattered,chained` adds three
+ * calibrations (see `buildPadded`, `buildScattered` and `buildChained`). "GC per event" is
+ * the main thread's time in garbage-collection pauses during the measured phase, per event.
  */
 import { writeFile, mkdir } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -91,12 +91,14 @@ const buildFaye: Build = (user, urls, onMessage) => {
   };
 };
 
-// Two calibrations, bare faye with one thing of PushClient's added, to tell which of them
+// Calibrations, bare faye with one thing of PushClient's added, to tell which of them
 // makes CPU per event grow with N (README, "Many accounts in one process"):
 // `padded`, ~8 KB more live objects a client, never touched per event (PushClient's extra footprint);
 // `scattered`, 40 small objects a client (each ~100 bytes, a cache line of its own), read and
 // written by every event, allocated round-robin across the clients so that no two of one
-// client's objects are neighbours, as a long-lived client's objects end up.
+// client's objects are neighbours, as a long-lived client's objects end up;
+// `chained`, the same 40 objects, each reached through the one before, as an event reaches
+// PushClient's objects: every load waits on the previous one.
 const retained: unknown[] = [];
 const buildPadded: Build = (user, urls, onMessage) => {
   const start = buildFaye(user, urls, onMessage);
