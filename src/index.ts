@@ -3,7 +3,7 @@ export type { PushClientEvents, EventsOptions, CatchUpReport, CatchUpFailure } f
 export type { PushClientOptions } from './client/options.js';
 export { DEFAULT_PUSH_URL } from './client/options.js';
 export type { ConnectionState, StateChange } from './client/connection-state.js';
-export type { Listener } from './client/safe-emitter.js';
+export type { Listener } from './client/listeners.js';
 
 export { parsePushMessage } from './events/parse.js';
 export { parseMessage, parseGroupMessage, parseDirectMessage } from './events/parse-message.js';

@@ -1,7 +1,5 @@
 import { Listeners, type Listener } from './listeners.js';
 
-export type { Listener } from './listeners.js';
-
 /**
  * A typed event emitter whose `emit` isolates every listener: one that throws cannot stop
  * the others or unwind into the connection; its error is re-emitted as `error` (a

@@ -1,4 +1,5 @@
 import type { BayeuxMessage, Extension, ExtensionCallback } from 'faye';
+import type { AuthExtension } from './auth-extension.js';
 
 export interface FailureWatchHandlers {
   /** A successful handshake handed out this client id. */
@@ -10,8 +11,6 @@ export interface FailureWatchHandlers {
   /** The server refused a handshake; faye would otherwise retry in a hot loop, silently. */
   onHandshakeRefused(error: string | null): void;
 }
-
-type Outgoing = (message: BayeuxMessage, callback: ExtensionCallback) => void;
 
 /**
  * An incoming extension that only watches: it is the single place where every reply is
@@ -25,12 +24,12 @@ type Outgoing = (message: BayeuxMessage, callback: ExtensionCallback) => void;
  */
 export class FailureWatch implements Extension {
   /** The auth extension's half, run for each message faye sends. */
-  readonly outgoing: Outgoing;
+  readonly outgoing: AuthExtension['outgoing'];
   readonly #handlers: FailureWatchHandlers;
   /** Raised for every message, read by the liveness watch every few seconds: the only work a data message costs here. */
   #active = false;
 
-  constructor(handlers: FailureWatchHandlers, outgoing: Outgoing) {
+  constructor(handlers: FailureWatchHandlers, outgoing: AuthExtension['outgoing']) {
     this.#handlers = handlers;
     this.outgoing = outgoing;
   }
