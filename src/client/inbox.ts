@@ -1,6 +1,6 @@
 import { directMessageChannel, groupChannel, type PushChannel } from '../events/channel.js';
 import { parsePushMessage } from '../events/parse.js';
-import type { MessageSink } from '../transport/faye-transport.js';
+import type { MessageSink } from '../transport/faye-extension.js';
 import type { Delivery } from './delivery.js';
 
 /**

@@ -7,7 +7,7 @@ import { TimeoutError } from '../errors/timeout-error.js';
 import { createAuthExtension, type AuthExtension } from './auth-extension.js';
 import { namesSession, parseBayeuxError, subscriptionFailure } from './bayeux-error.js';
 import { connectionTypeOf } from './connection-type.js';
-import { FailureWatch } from './failure-watch.js';
+import { FayeExtension, type MessageSink } from './faye-extension.js';
 import { tearDownFayeClient } from './teardown.js';
 
 export interface FayeTransportOptions {
@@ -17,11 +17,6 @@ export interface FayeTransportOptions {
   readonly subscribeTimeoutMs: number;
   /** faye's fixed re-send / re-handshake delay, in seconds. */
   readonly retrySeconds: number;
-}
-
-/** Where the data of every message on a held channel goes, called as a method of the sink. */
-export interface MessageSink {
-  receive(channel: PushChannel, data: unknown): void;
 }
 
 /** What the transport reports upward. It never calls back into the client otherwise. */
@@ -38,6 +33,8 @@ export interface FayeTransportHandlers {
 
 /** How a liveness probe ended; `unanswered` is the caller's verdict when it waited long enough. */
 export type ProbeOutcome = 'answered' | 'refused' | 'unanswered';
+
+const ignore = (): void => undefined;
 
 interface Entry {
   readonly channel: PushChannel;
@@ -58,10 +55,9 @@ interface Entry {
 export class FayeTransport {
   readonly #client: Client;
   readonly #auth: AuthExtension;
-  readonly #watch: FailureWatch;
+  readonly #extension: FayeExtension;
   readonly #options: FayeTransportOptions;
   readonly #handlers: FayeTransportHandlers;
-  readonly #sink: MessageSink;
   readonly #entries = new Map<string, Entry>();
   /** Channels with a liveness probe in flight: their refusals belong to the probe. */
   readonly #probing = new Set<string>();
@@ -74,7 +70,6 @@ export class FayeTransport {
 
   constructor(options: FayeTransportOptions, sink: MessageSink, handlers: FayeTransportHandlers) {
     this.#options = options;
-    this.#sink = sink;
     this.#handlers = handlers;
     this.#client = new faye.Client(options.url, { retry: options.retrySeconds });
     this.#auth = createAuthExtension({
@@ -82,7 +77,9 @@ export class FayeTransport {
       transportType: () => connectionTypeOf(this.#client),
       holdMs: options.subscribeTimeoutMs,
     });
-    this.#watch = new FailureWatch(
+    this.#extension = new FayeExtension(
+      this.#entries,
+      sink,
       {
         onHandshake: (clientId) => {
           const previous = this.#clientId;
@@ -102,15 +99,16 @@ export class FayeTransport {
       },
       this.#auth.outgoing,
     );
-    // One extension, not two (the watch carries the token's half): faye runs its extension
-    // pipeline for every message it receives, at a cost per extension.
-    this.#client.addExtension(this.#watch);
+    // One extension, not two (it carries the token's half): faye runs its extension
+    // pipeline for every message it receives, at a cost per extension. It also delivers
+    // data messages to the sink, for the channels in #entries.
+    this.#client.addExtension(this.#extension);
     this.#client.on('transport:down', this.#onDown);
   }
 
   /** Whether any message (data, meta reply or ping) arrived since the last call. */
   takeActivity(): boolean {
-    return this.#watch.takeActivity();
+    return this.#extension.takeActivity();
   }
 
   /** Resolves once the server acknowledges the channel; idempotent per channel. */
@@ -131,15 +129,9 @@ export class FayeTransport {
       settle.reject(new TimeoutError(`the subscription to ${channel.path}`, this.#options.subscribeTimeoutMs));
     }, this.#options.subscribeTimeoutMs);
 
-    const subscription = this.#client.subscribe(channel.path, (data) => {
-      if (this.#destroyed) return;
-      // Inline rather than #guard(): this runs per message, and a closure per call shows up.
-      try {
-        this.#sink.receive(channel, data);
-      } catch {
-        // PushClient isolates user code itself; nothing may unwind into faye.
-      }
-    });
+    // The callback never runs: the extension takes data messages before faye routes them.
+    // faye still needs a listener to hold the channel and re-subscribe it after a re-handshake.
+    const subscription = this.#client.subscribe(channel.path, ignore);
     const entry: Entry = {
       channel,
       subscription,
