@@ -47,10 +47,10 @@ interface Entry {
 /**
  * One faye client and the channels it holds. Faye is a thin layer with traps; this class
  * is where they are handled: its own channel registry (faye re-sends duplicate
- * subscribes), errbacks always attached, a timeout on every subscribe, every callback
- * guarded, a session watch (faye re-handshakes quietly and loses what was published
- * meanwhile), and a teardown that frees everything. A transport is used once: after
- * `destroy()` make a new one.
+ * subscribes), which is also what routes data to the sink (see FayeExtension), errbacks
+ * always attached, a timeout on every subscribe, every callback guarded, a session watch
+ * (faye re-handshakes quietly and loses what was published meanwhile), and a teardown
+ * that frees everything. A transport is used once: after `destroy()` make a new one.
  */
 export class FayeTransport {
   readonly #client: Client;

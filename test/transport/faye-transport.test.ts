@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { Socket } from 'node:net';
 import { after, before, test } from 'node:test';
-import faye, { type BayeuxMessage, type ExtensionCallback, type NodeAdapter } from 'faye';
+import type { BayeuxMessage, ExtensionCallback, NodeAdapter } from 'faye';
 import { groupChannel, type PushChannel } from '../../src/events/channel.js';
 import { FayeTransport } from '../../src/transport/faye-transport.js';
 import { tearDownFayeClient } from '../../src/transport/teardown.js';
+import { bareFayeServer, type BareFayeServer } from '../support/bare-faye-server.js';
 import { until } from '../support/wait.js';
 
 // The transport takes data messages in its faye extension, before faye routes them. These
@@ -19,63 +18,53 @@ interface Received {
 
 type Bend = 'elsewhere' | 'advice' | 'handshake-advice' | 'bad-name' | 'number-channel';
 
+let server: BareFayeServer;
 let url = '';
 let adapter: NodeAdapter;
-let closeServer: () => Promise<void>;
+
+/** Bends a delivered message as its data asks. A copy: the server hands one object to every subscriber. */
+function bend(message: BayeuxMessage, callback: ExtensionCallback): void {
+  const data = message.data as { bend?: Bend } | undefined;
+  const bent: BayeuxMessage = { ...message };
+  switch (data?.bend) {
+    case 'elsewhere':
+      bent.channel = '/group/999';
+      break;
+    case 'advice':
+      bent.advice = { reconnect: 'retry', interval: 0, timeout: 10_000 };
+      break;
+    case 'handshake-advice':
+      bent.advice = { reconnect: 'handshake', interval: 0 };
+      break;
+    case 'bad-name':
+      bent.channel = 'not a channel';
+      bent.advice = { reconnect: 'retry', interval: 0, timeout: 10_000 };
+      break;
+    case 'number-channel':
+      (bent as { channel: unknown }).channel = 42;
+      bent.advice = { reconnect: 'retry', interval: 0, timeout: 10_000 };
+      break;
+    default:
+      break;
+  }
+  callback(bent);
+}
 
 before(async () => {
-  adapter = new faye.NodeAdapter({ mount: '/faye', timeout: 10 });
-  adapter.addExtension({
-    outgoing(message: BayeuxMessage, callback: ExtensionCallback) {
-      const data = message.data as { bend?: Bend } | undefined;
-      // A copy: the server hands the same object to every subscriber.
-      const bent: BayeuxMessage = { ...message };
-      switch (data?.bend) {
-        case 'elsewhere':
-          bent.channel = '/group/999';
-          break;
-        case 'advice':
-          bent.advice = { reconnect: 'retry', interval: 0, timeout: 10_000 };
-          break;
-        case 'handshake-advice':
-          bent.advice = { reconnect: 'handshake', interval: 0 };
-          break;
-        case 'bad-name':
-          bent.channel = 'not a channel';
-          bent.advice = { reconnect: 'retry', interval: 0, timeout: 10_000 };
-          break;
-        case 'number-channel':
-          (bent as { channel: unknown }).channel = 42;
-          bent.advice = { reconnect: 'retry', interval: 0, timeout: 10_000 };
-          break;
-        default:
-          break;
-      }
-      callback(bent);
-    },
-  });
-  const http = createServer();
-  const sockets = new Set<Socket>();
-  http.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  adapter.attach(http);
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(http.address() as { port: number }).port}/faye`;
+  server = await bareFayeServer({ outgoing: bend });
+  url = server.url;
+  adapter = server.adapter;
   // faye reorders what a client sends before its handshake completes: the server's own
   // publishing client gets its handshake over with first.
   await new Promise<void>((resolve, reject) => adapter.getClient().publish('/warm-up', {}).then(resolve, reject));
-  closeServer = async () => {
-    // The in-process publishing client would otherwise keep Node alive.
-    tearDownFayeClient(adapter.getClient());
-    adapter.close();
-    sockets.forEach((socket) => socket.destroy());
-    await new Promise((resolve) => http.close(resolve));
-  };
 });
 
-after(() => closeServer());
+after(async () => {
+  // The in-process publishing client would otherwise keep Node alive.
+  tearDownFayeClient(adapter.getClient());
+  await server.close();
+});
+
 
 async function connected(): Promise<{ transport: FayeTransport; received: Received[]; sessionLost: string[] }> {
   const received: Received[] = [];
