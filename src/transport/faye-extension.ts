@@ -28,12 +28,11 @@ export interface FailureHandlers {
  * - Data messages go from here straight to the sink, for the held channel they name, and
  *   no further: faye's own routing (expanding each channel name into its wildcard
  *   patterns, a lookup for each, its publisher and subscription objects) would only reach
- *   a callback that knows the same channel. That routing is a fair share of faye's work
- *   per message, and with many clients in a process each of its objects is one more
- *   cold load (issue #13). faye subscribes and re-subscribes as before; only the delivery
- *   of data is taken here.
- * - Replies are watched for failures and always passed on unchanged (calling back with
- *   null would leave the caller's promise pending forever).
+ *   a callback that knows the same channel. That routing took about as many instructions
+ *   per message as all PushClient adds (bench/notes.md, sixth session). faye subscribes
+ *   and re-subscribes as before; only the delivery of data is taken here.
+ * - Replies are watched for failures and always passed on (calling back with null would
+ *   leave the caller's promise pending forever), without data if one carries any.
  * - The token's `outgoing` half rides beside it: faye pays per extension, for every
  *   message it receives.
  *
