@@ -67,7 +67,8 @@ export class FayeExtension implements Extension {
     const channel = message.channel;
     // What faye would hand a subscription callback: data on a channel that is not meta.
     if (message.data !== undefined && !(typeof channel === 'string' && channel.startsWith('/meta/'))) {
-      const route = typeof channel === 'string' ? this.#routes.get(channel) : undefined;
+      // A channel that is not a string (a malformed message) finds no route: keys are paths.
+      const route = this.#routes.get(channel);
       if (route !== undefined) {
         try {
           this.#sink.receive(route.channel, message.data);
