@@ -79,12 +79,8 @@ export class GroupMeApi {
   }
 
   /** The account behind the token. Rejects with `AuthenticationError` for a bad token. */
-  async me(options: CallOptions = {}): Promise<User> {
-    const { response } = await this.#http.request('GET', '/users/me', options);
-    const user = readUser(response);
-    if (!user) throw unexpected('GET', '/users/me');
-    this.#me = Promise.resolve(user);
-    return user;
+  me(options: CallOptions = {}): Promise<User> {
+    return this.#fetchMe(options, this.#budget());
   }
 
   /** Every group you are in, across all pages. Filter with `membershipStates()` for active ones. */
@@ -114,8 +110,8 @@ export class GroupMeApi {
 
   /** Every DM thread, across all pages. Needs your user id to name threads, so it calls `me()` once. */
   async chats(options: CallOptions = {}): Promise<Chat[]> {
-    const me = await this.#cachedMe(options);
     const budget = this.#budget();
+    const me = await this.#cachedMe(options, budget);
     return collectPages(async (page) => {
       const { response } = await this.#http.request('GET', '/chats', {
         query: { page, per_page: CHATS_PER_PAGE },
@@ -148,10 +144,12 @@ export class GroupMeApi {
 
   /** `directMessages`, as GroupMe sent them. */
   async directMessagesRaw(chatId: string, query: MessageQuery = {}, options: CallOptions = {}): Promise<unknown[]> {
-    const otherUserId = await this.#otherUser(chatId, options);
+    const budget = this.#budget();
+    const otherUserId = await this.#otherUser(chatId, options, budget);
     const { response } = await this.#http.request('GET', '/direct_messages', {
       query: { other_user_id: otherUserId, ...messageQuery(query) },
       signal: options.signal,
+      budget,
     });
     return rows(readRecord(response)?.direct_messages);
   }
@@ -197,25 +195,39 @@ export class GroupMeApi {
 
   /**
    * One listing is one call: its pages share the retries, or a flaky server could cost
-   * `retries` more requests per page. `me()` is a call of its own (it is cached and shared).
+   * `retries` more requests per page. The `/users/me` lookup inside `chats()` and
+   * `directMessages()` is part of its call too and spends the same budget. (The `/users/me`
+   * check that settles a 401 is the one exception: see `HttpClient`.)
    */
   #budget(): RetryBudget {
     return new RetryBudget(this.#retries);
   }
 
-  #cachedMe(options: CallOptions): Promise<User> {
+  async #fetchMe(options: CallOptions, budget: RetryBudget): Promise<User> {
+    const { response } = await this.#http.request('GET', '/users/me', { signal: options.signal, budget });
+    const user = readUser(response);
+    if (!user) throw unexpected('GET', '/users/me');
+    this.#me = Promise.resolve(user);
+    return user;
+  }
+
+  /**
+   * The user, looked up on `budget` (the calling call's) unless it is known. A lookup
+   * already under way for another call is shared: it spends that call's budget, not this one's.
+   */
+  #cachedMe(options: CallOptions, budget: RetryBudget): Promise<User> {
     // Cached only once it succeeds, so a transient failure is not remembered.
-    const pending = (this.#me ??= this.me(options));
+    const pending = (this.#me ??= this.#fetchMe(options, budget));
     pending.catch(() => {
       if (this.#me === pending) this.#me = undefined;
     });
     return pending;
   }
 
-  async #otherUser(chatId: string, options: CallOptions): Promise<string> {
+  async #otherUser(chatId: string, options: CallOptions, budget: RetryBudget): Promise<string> {
     const parts = toRestChatId(chatId).split('+');
     if (parts.length !== 2) return chatId;
-    const me = await this.#cachedMe(options);
+    const me = await this.#cachedMe(options, budget);
     const other = parts.find((part) => part !== me.id);
     return other ?? me.id;
   }

@@ -119,6 +119,9 @@ export class HttpClient {
    * Not every 401 is the token: GroupMe has refused a conversation the same token could
    * still read. The token is refused only when `GET /users/me` refuses it, so any other 401
    * is settled there (one request, shared by every 401 that arrives meanwhile).
+   * That check is a call of its own, with a retry budget of its own, not the refused
+   * call's: it serves every call refused meanwhile, and a call that spent its retries must
+   * still learn whether the token is good. It is the one exception to one budget per call.
    */
   async #refusal(method: string, path: string, errors: string[], signal: AbortSignal | undefined): Promise<Error> {
     if (path === ME_PATH) return new AuthenticationError();

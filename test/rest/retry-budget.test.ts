@@ -98,6 +98,53 @@ describe('one retry budget per REST call', { timeout: 20_000 }, () => {
     });
   });
 
+  // chats() and directMessages() with a thread id first look up your user id (GET
+  // /users/me, until a lookup has succeeded once). That lookup is part of the call: its
+  // retries come out of the call's budget, so the call sends its first tries (the lookup
+  // and the call itself) and at most RETRIES retries between them, never a budget each.
+  it('spends one budget across the /users/me lookup and the request of directMessages', async () => {
+    await withServer((req, res, nth) => {
+      if (req.url?.startsWith('/v3/users/me') && nth > RETRIES) answer(res, 200, { id: '1', name: 'Me' });
+      else answer(res, 500);
+    }, async (api, requests) => {
+      await assert.rejects(api.directMessages('1+2'), (error: unknown) => error instanceof ApiError && error.status === 500 && error.path === '/direct_messages');
+      // The lookup spent every retry: the DM request gets its first try and no more.
+      assert.equal(requests.filter((path) => path === '/v3/users/me').length, BUDGET);
+      assert.equal(requests.filter((path) => path === '/v3/direct_messages').length, 1);
+      assert.equal(requests.length, RETRIES + 2);
+    });
+  });
+
+  it('spends one budget across the /users/me lookup and the pages of chats', async () => {
+    await withServer((req, res, nth) => {
+      if (req.url?.startsWith('/v3/users/me') && nth > 2) answer(res, 200, { id: '1', name: 'Me' });
+      else answer(res, 500);
+    }, async (api, requests) => {
+      await assert.rejects(api.chats(), (error: unknown) => error instanceof ApiError && error.status === 500 && error.path === '/chats');
+      // Two retries went to the lookup, the one left to the first page.
+      assert.equal(requests.filter((path) => path === '/v3/users/me').length, 3);
+      assert.equal(requests.filter((path) => path === '/v3/chats').length, RETRIES - 2 + 1);
+      assert.equal(requests.length, RETRIES + 2);
+    });
+  });
+
+  it('sends a directMessages call against a server answering 500 exactly the budget, lookup included', async () => {
+    await withServer((_req, res) => answer(res, 500), async (api, requests) => {
+      await assert.rejects(api.directMessages('1+2'), (error: unknown) => error instanceof ApiError && error.status === 500);
+      // The lookup never succeeds, so the call never reaches /direct_messages.
+      assert.deepEqual(requests, Array(BUDGET).fill('/v3/users/me'));
+    });
+  });
+
+  it('gives a directMessages call the whole budget once the user id is known', async () => {
+    await withServer((req, res) => (req.url?.startsWith('/v3/users/me') ? answer(res, 200, { id: '1', name: 'Me' }) : answer(res, 500)), async (api, requests) => {
+      await api.me();
+      requests.length = 0;
+      await assert.rejects(api.directMessages('1+2'), (error: unknown) => error instanceof ApiError && error.status === 500);
+      assert.deepEqual(requests, Array(BUDGET).fill('/v3/direct_messages'));
+    });
+  });
+
   it('gives the GET /users/me that settles a 401 a budget of its own, and never resends the refused call', async () => {
     await withServer((req, res) => (req.url?.startsWith('/v3/users/me') ? answer(res, 500) : answer(res, 401)), async (api, requests) => {
       await assert.rejects(api.groupMessages('1'), (error: unknown) => error instanceof ApiError && error.status === 401);
