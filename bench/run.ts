@@ -180,8 +180,9 @@ const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   rounds: ROUNDS,
 };
-const rows: Array<[string, number, number, string]> = [];
-const put = (label: string, b: number, p: number, unit: string): void => void rows.push([label, b, p, unit]);
+/** label, baseline, PushClient, unit, and whether the figures are noise (kept in results.json, not shown as numbers). */
+const rows: Array<[string, number, number, string, boolean]> = [];
+const put = (label: string, b: number, p: number, unit: string, noise = false): void => void rows.push([label, b, p, unit, noise]);
 
 async function rounds<T>(fn: (side: Side) => Promise<T>): Promise<Record<Side['name'], T[]>> {
   const out = { baseline: [] as T[], pushclient: [] as T[] };
@@ -231,8 +232,13 @@ for (const n of QUICK ? [1, 100] : [1, 100, 1000]) {
   const b = await memory(baseline, n);
   const p = await memory(pushclient, n);
   mem[n] = { baseline: b, pushclient: p };
-  put(`memory with ${n} clients: heap per client`, b.heapPerClientKb, p.heapPerClientKb, 'KB');
-  put(`memory with ${n} clients: RSS per client`, b.rssPerClientKb, p.rssPerClientKb, 'KB');
+  // One client weighs less than what a GC frees between the two readings, so its figure is
+  // noise (negative as often as not): the table says so instead of printing it, as
+  // bench/pool.ts's README table does.
+  const noise = n === 1;
+  const clients = `${n.toLocaleString('en')} ${n === 1 ? 'client' : 'clients'}`;
+  put(`memory with ${clients}: heap per client`, b.heapPerClientKb, p.heapPerClientKb, 'KB', noise);
+  put(`memory with ${clients}: RSS per client`, b.rssPerClientKb, p.rssPerClientKb, 'KB', noise);
 }
 await call({ cmd: 'close' });
 
@@ -241,7 +247,9 @@ const fmt = (x: number | undefined): string => x === undefined || !Number.isFini
 const table = [
   '| figure | baseline | PushClient | PushClient / baseline |',
   '|---|---:|---:|---:|',
-  ...rows.map(([label, b, p, unit]) => `| ${label} | ${fmt(b)} ${unit} | ${fmt(p)} ${unit} | ${!b ? '—' : (p / b).toFixed(2)} |`),
+  ...rows.map(([label, b, p, unit, noise]) =>
+    noise ? `| ${label} | (noise) | (noise) | — |` : `| ${label} | ${fmt(b)} ${unit} | ${fmt(p)} ${unit} | ${!b ? '—' : (p / b).toFixed(2)} |`,
+  ),
 ].join('\n');
 console.log(table);
 if (!QUICK) {
