@@ -1,7 +1,20 @@
 import type { CursorStore } from '../recovery/cursor-store.js';
 import { endpointProblem, tokenProblem } from '../util/validate.js';
 import type { LivenessTimings } from '../recovery/liveness.js';
-import { delayRange, MAX_TIMER_MS, nestedOption, numberOption, POSITIVE, POSITIVE_MS, WHOLE_POSITIVE, type NumberRule } from '../options/check.js';
+import {
+  booleanOption,
+  delayRange,
+  knownOptions,
+  MAX_TIMER_MS,
+  methodsOption,
+  nestedOption,
+  numberOption,
+  POSITIVE,
+  POSITIVE_MS,
+  urlOption,
+  WHOLE_POSITIVE,
+  type NumberRule,
+} from '../options/check.js';
 import { resolveRateLimit, type RateLimit } from '../rest/rate-limiter.js';
 import { resolveRetryPolicy, type RetryPolicy } from '../rest/retry-policy.js';
 
@@ -87,33 +100,62 @@ export interface ResolvedOptions {
   readonly maxQueuedPerConversation: number;
 }
 
+/**
+ * Every key of PushClientOptions, in its order. `satisfies` keeps the list whole: an option
+ * added to the interface and not here, or named here and not there, is a compile error, so
+ * the unknown-key check can never refuse a real option.
+ */
+const OPTION_KEYS = Object.keys({
+  token: true,
+  pushUrl: true,
+  apiUrl: true,
+  subscribeAll: true,
+  subscribeTimeoutMs: true,
+  requestTimeoutMs: true,
+  restRetry: true,
+  restRateLimit: true,
+  fayeRetrySeconds: true,
+  liveness: true,
+  reconnect: true,
+  healthyAfterMs: true,
+  catchUp: true,
+  cursorStore: true,
+  dedupeCapacity: true,
+  maxQueuedPerConversation: true,
+} satisfies Record<keyof PushClientOptions, true>);
+
 const RECONNECT_DELAYS = { baseDelayMs: 1_000, maxDelayMs: 60_000 };
+
+const CURSOR_STORE = 'an object with get and set functions (and flush, if given, a function)';
 
 /** faye takes its retry delay in seconds and hands it to a timer in milliseconds. */
 const FAYE_RETRY_SECONDS: NumberRule = { ...POSITIVE, max: MAX_TIMER_MS / 1000, allowed: `a positive number of seconds, at most ${MAX_TIMER_MS / 1000}` };
 
 /**
  * Every option checked and defaulted. A bad value throws a TypeError naming the option's
- * path, the value and what is allowed; nested options (`restRetry`, `restRateLimit`,
- * `liveness`, `reconnect`) are checked with the same rules `GroupMeApi` applies.
+ * path, the value and what is allowed, and so does a key that is no option; nested options
+ * (`restRetry`, `restRateLimit`, `liveness`, `reconnect`) are checked with the same rules
+ * `GroupMeApi` applies.
  */
 export function resolveOptions(options: PushClientOptions): ResolvedOptions {
   const tokenIssue = tokenProblem(options?.token);
   if (tokenIssue) throw new TypeError(`PushClient needs a GroupMe access token in options.token, and this one ${tokenIssue}.`);
-  const pushUrl = options.pushUrl ?? DEFAULT_PUSH_URL;
+  knownOptions(options, 'PushClient', OPTION_KEYS);
+  const pushUrl = urlOption(options.pushUrl, 'pushUrl') ?? DEFAULT_PUSH_URL;
   // faye and axios need absolute URLs and would otherwise fail later, far from the cause.
   const pushIssue = endpointProblem(pushUrl, 'push');
   if (pushIssue) throw new TypeError(`options.pushUrl ${pushIssue}; got "${pushUrl}".`);
-  const apiIssue = options.apiUrl === undefined ? null : endpointProblem(options.apiUrl, 'api');
-  if (apiIssue) throw new TypeError(`options.apiUrl ${apiIssue}; got "${options.apiUrl}".`);
+  const apiUrl = urlOption(options.apiUrl, 'apiUrl');
+  const apiIssue = apiUrl === undefined ? null : endpointProblem(apiUrl, 'api');
+  if (apiIssue) throw new TypeError(`options.apiUrl ${apiIssue}; got "${apiUrl}".`);
   const liveness = nestedOption(options.liveness, 'liveness', ['quietMs', 'probeTimeoutMs']);
   // A base of 0 would reconnect in a tight loop while the server is down.
   const reconnect = delayRange(nestedOption(options.reconnect, 'reconnect', ['baseDelayMs', 'maxDelayMs']), 'reconnect', RECONNECT_DELAYS, POSITIVE_MS);
   return {
     token: options.token,
     pushUrl,
-    apiUrl: options.apiUrl,
-    subscribeAll: options.subscribeAll ?? false,
+    apiUrl,
+    subscribeAll: booleanOption(options.subscribeAll, false, 'subscribeAll'),
     subscribeTimeoutMs: numberOption(options.subscribeTimeoutMs, 30_000, 'subscribeTimeoutMs', POSITIVE_MS),
     requestTimeoutMs: numberOption(options.requestTimeoutMs, 15_000, 'requestTimeoutMs', POSITIVE_MS),
     restRetry: resolveRetryPolicy(options.restRetry, 'restRetry'),
@@ -126,8 +168,9 @@ export function resolveOptions(options: PushClientOptions): ResolvedOptions {
     reconnectBaseDelayMs: reconnect.baseDelayMs,
     reconnectMaxDelayMs: reconnect.maxDelayMs,
     healthyAfterMs: numberOption(options.healthyAfterMs, 60_000, 'healthyAfterMs', POSITIVE_MS),
-    catchUp: options.catchUp ?? true,
-    cursorStore: options.cursorStore,
+    catchUp: booleanOption(options.catchUp, true, 'catchUp'),
+    // Duck-typed, as the interface is: any object with get and set (a Map is one).
+    cursorStore: methodsOption<CursorStore>(options.cursorStore, 'cursorStore', ['get', 'set'], ['flush'], CURSOR_STORE),
     dedupeCapacity: numberOption(options.dedupeCapacity, 10_000, 'dedupeCapacity', WHOLE_POSITIVE),
     maxQueuedPerConversation: numberOption(options.maxQueuedPerConversation, 1_000, 'maxQueuedPerConversation', WHOLE_POSITIVE),
   };

@@ -57,6 +57,55 @@ export function nestedOption<K extends string>(value: unknown, path: string, key
   return value as Partial<Record<K, unknown>>;
 }
 
+/**
+ * Refuses a key of a constructor's options (`owner` is `PushClient` or `GroupMeApi`) that
+ * is not one of `keys`: a misspelt `subscribeALL` would otherwise be ignored, leaving the
+ * default in force without a word. A known key within two letters of it (case aside) is
+ * named as the likely one.
+ */
+export function knownOptions(options: object, owner: string, keys: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (keys.includes(key)) continue;
+    const meant = closest(key, keys);
+    throw new TypeError(`Option ${key} is not an option; ${meant ? `did you mean ${meant}? ` : ''}${owner} takes ${list(keys)}.`);
+  }
+}
+
+/** `value` when it is a boolean, `fallback` when it is undefined; otherwise a TypeError (`'false'` is truthy). */
+export function booleanOption(value: unknown, fallback: boolean, path: string): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(`Option ${path} must be true or false; got ${shown(value)}.`);
+  return value;
+}
+
+/**
+ * An endpoint given as anything but a string (a `URL` object, a number) would pass a URL
+ * check by its string form and then fail far from the cause: refused here.
+ */
+export function urlOption(value: unknown, path: string): string | undefined {
+  if (value === undefined || typeof value === 'string') return value;
+  throw new TypeError(`Option ${path} must be a string holding an absolute URL; got ${shown(value)}.`);
+}
+
+/**
+ * `value` when it is an object whose `methods` are functions and whose `optionalMethods`
+ * are functions or undefined; undefined when it is undefined; otherwise a TypeError that
+ * says which member is wrong. `allowed` completes "must be ...".
+ */
+export function methodsOption<T>(value: unknown, path: string, methods: readonly string[], optionalMethods: readonly string[], allowed: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`Option ${path} must be ${allowed}; got ${shown(value)}.`);
+  }
+  const members = value as Record<string, unknown>;
+  for (const name of [...methods, ...optionalMethods]) {
+    const member = members[name];
+    if (typeof member === 'function' || (member === undefined && optionalMethods.includes(name))) continue;
+    throw new TypeError(`Option ${path} must be ${allowed}; got an object whose ${name} is ${shown(member)}.`);
+  }
+  return value as T;
+}
+
 /** Capped exponential backoff delays. */
 export interface DelayRange {
   readonly baseDelayMs: number;
@@ -79,8 +128,33 @@ export function delayRange(given: { baseDelayMs?: unknown; maxDelayMs?: unknown 
   return { baseDelayMs, maxDelayMs };
 }
 
+/** The key nearest `key` (case ignored), if one is at most two edits away. */
+function closest(key: string, keys: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const known of keys) {
+    const distance = editDistance(key.toLowerCase(), known.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [known, distance];
+  }
+  return best;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
 function shown(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object' && value !== null) return 'an object';
   return String(value);

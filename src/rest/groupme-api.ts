@@ -8,7 +8,7 @@ import { obj as readRecord } from '../util/read-json.js';
 import { readArray, readChat, readGroup, readMembershipState, readUser } from './read-rest.js';
 import { resolveRateLimit, type RateLimit } from './rate-limiter.js';
 import { resolveRetryPolicy, type RetryPolicy } from './retry-policy.js';
-import { numberOption, POSITIVE_MS } from '../options/check.js';
+import { knownOptions, numberOption, POSITIVE_MS, urlOption } from '../options/check.js';
 import type { Chat, Group, MembershipState, MessageQuery, User } from './types.js';
 import { ApiError } from '../errors/api-error.js';
 import { RetryBudget } from './retry-budget.js';
@@ -44,6 +44,9 @@ export interface SendOptions extends CallOptions {
   readonly attachments?: readonly unknown[];
 }
 
+/** Every key of GroupMeApiOptions; `satisfies` makes a missing or extra one a compile error. */
+const OPTION_KEYS = Object.keys({ token: true, apiUrl: true, timeoutMs: true, retry: true, rateLimit: true } satisfies Record<keyof GroupMeApiOptions, true>);
+
 const GROUPS_PER_PAGE = 100;
 const CHATS_PER_PAGE = 100;
 
@@ -64,7 +67,8 @@ export class GroupMeApi {
   constructor(options: GroupMeApiOptions) {
     const tokenIssue = tokenProblem(options?.token);
     if (tokenIssue) throw new TypeError(`GroupMeApi needs a GroupMe access token in options.token, and this one ${tokenIssue}.`);
-    const apiUrl = options.apiUrl ?? DEFAULT_API_URL;
+    knownOptions(options, 'GroupMeApi', OPTION_KEYS);
+    const apiUrl = urlOption(options.apiUrl, 'apiUrl') ?? DEFAULT_API_URL;
     const apiIssue = endpointProblem(apiUrl, 'api');
     if (apiIssue) throw new TypeError(`options.apiUrl ${apiIssue}; got "${apiUrl}".`);
     const retry = resolveRetryPolicy(options.retry, 'retry');

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { ApiError, GroupMeApi, PushClient, type GroupMeApiOptions, type PushClientOptions } from '../../src/index.js';
+import { inspect } from 'node:util';
+import { ApiError, FileCursorStore, GroupMeApi, MemoryCursorStore, PushClient, type GroupMeApiOptions, type PushClientOptions } from '../../src/index.js';
 
 const MAX = 2_147_483_647;
 const MS = `a positive number of milliseconds, at most ${MAX}`;
@@ -19,8 +20,33 @@ function api(options: Loose<GroupMeApiOptions>): GroupMeApi {
   return new GroupMeApi({ token: 'options-test-token', ...options } as GroupMeApiOptions);
 }
 
-/** Each bad PushClient option and the whole message its TypeError must carry. */
-const BAD_CLIENT_OPTIONS: Array<[Loose<PushClientOptions>, string]> = [
+const STORE = 'an object with get and set functions (and flush, if given, a function)';
+const get = (): undefined => undefined;
+const set = (): void => undefined;
+
+/** Each bad PushClient option and the whole message its TypeError must carry (or its pattern). */
+const BAD_CLIENT_OPTIONS: Array<[Loose<PushClientOptions>, string | RegExp]> = [
+  // A cursor store that cannot be one used to be taken, then failed every catch-up (11
+  // CATCH_UP_FAILED in 1.5 s) and held live events forever.
+  [{ cursorStore: {} }, `Option cursorStore must be ${STORE}; got an object whose get is undefined.`],
+  [{ cursorStore: { get } }, `Option cursorStore must be ${STORE}; got an object whose set is undefined.`],
+  [{ cursorStore: { get, set: 'later' } }, `Option cursorStore must be ${STORE}; got an object whose set is "later".`],
+  [{ cursorStore: { get, set, flush: true } }, `Option cursorStore must be ${STORE}; got an object whose flush is true.`],
+  [{ cursorStore: { get, set, flush: null } }, `Option cursorStore must be ${STORE}; got an object whose flush is null.`],
+  [{ cursorStore: null }, `Option cursorStore must be ${STORE}; got null.`],
+  [{ cursorStore: './cursors.json' }, `Option cursorStore must be ${STORE}; got "./cursors.json".`],
+  [{ cursorStore: [get, set] }, `Option cursorStore must be ${STORE}; got an array.`],
+  [{ catchUp: 'false' }, 'Option catchUp must be true or false; got "false".'],
+  [{ catchUp: 0 }, 'Option catchUp must be true or false; got 0.'],
+  [{ catchUp: null }, 'Option catchUp must be true or false; got null.'],
+  [{ subscribeAll: 'yes' }, 'Option subscribeAll must be true or false; got "yes".'],
+  [{ subscribeAll: 1 }, 'Option subscribeAll must be true or false; got 1.'],
+  [{ pushUrl: 42 }, 'Option pushUrl must be a string holding an absolute URL; got 42.'],
+  [{ apiUrl: new URL('https://api.groupme.com/v3') }, 'Option apiUrl must be a string holding an absolute URL; got an object.'],
+  // A misspelt option would otherwise be ignored, leaving its default in force without a word.
+  [{ subscribeALL: true } as Loose<PushClientOptions>, /^Option subscribeALL is not an option; did you mean subscribeAll\? PushClient takes token, pushUrl, apiUrl, subscribeAll, .*, cursorStore, .*\.$/],
+  [{ cursorstore: new MemoryCursorStore() } as Loose<PushClientOptions>, /^Option cursorstore is not an option; did you mean cursorStore\? PushClient takes /],
+  [{ retries: 3 } as Loose<PushClientOptions>, /^Option retries is not an option; PushClient takes token, .* and maxQueuedPerConversation\.$/],
   [{ restRateLimit: { perSecond: 0 } }, 'Option restRateLimit.perSecond must be a positive number; got 0.'],
   [{ restRateLimit: { perSecond: -2 } }, 'Option restRateLimit.perSecond must be a positive number; got -2.'],
   [{ restRateLimit: { perSecond: Infinity } }, 'Option restRateLimit.perSecond must be a positive number; got Infinity.'],
@@ -71,6 +97,10 @@ const BAD_CLIENT_OPTIONS: Array<[Loose<PushClientOptions>, string]> = [
 
 /** The same checks reach a GroupMeApi built directly, under its own option names. */
 const BAD_API_OPTIONS: Array<[Loose<GroupMeApiOptions>, string]> = [
+  [{ retries: 2 } as Loose<GroupMeApiOptions>, 'Option retries is not an option; GroupMeApi takes token, apiUrl, timeoutMs, retry and rateLimit.'],
+  [{ requestTimeoutMs: 5_000 } as Loose<GroupMeApiOptions>, 'Option requestTimeoutMs is not an option; GroupMeApi takes token, apiUrl, timeoutMs, retry and rateLimit.'],
+  [{ rateLimits: {} } as Loose<GroupMeApiOptions>, 'Option rateLimits is not an option; did you mean rateLimit? GroupMeApi takes token, apiUrl, timeoutMs, retry and rateLimit.'],
+  [{ apiUrl: 42 }, 'Option apiUrl must be a string holding an absolute URL; got 42.'],
   [{ rateLimit: { perSecond: 0 } }, 'Option rateLimit.perSecond must be a positive number; got 0.'],
   [{ rateLimit: { burst: 0 } }, 'Option rateLimit.burst must be a number, 1 or more; got 0.'],
   [{ retry: { retries: -1 } }, 'Option retry.retries must be a whole number, 0 or more; got -1.'],
@@ -84,13 +114,13 @@ const BAD_API_OPTIONS: Array<[Loose<GroupMeApiOptions>, string]> = [
 
 describe('options', { timeout: 20_000 }, () => {
   for (const [options, message] of BAD_CLIENT_OPTIONS) {
-    it(`PushClient refuses ${JSON.stringify(options) ?? String(options)}`, () => {
+    it(`PushClient refuses ${inspect(options, { breakLength: Infinity })}`, () => {
       assert.throws(() => client(options), { name: 'TypeError', message });
     });
   }
 
   for (const [options, message] of BAD_API_OPTIONS) {
-    it(`GroupMeApi refuses ${JSON.stringify(options)}`, () => {
+    it(`GroupMeApi refuses ${inspect(options, { breakLength: Infinity })}`, () => {
       assert.throws(() => api(options), { name: 'TypeError', message });
     });
   }
@@ -109,11 +139,27 @@ describe('options', { timeout: 20_000 }, () => {
       { reconnect: { baseDelayMs: 5, maxDelayMs: 5 } },
       { reconnect: { baseDelayMs: 90_000, maxDelayMs: 120_000 } },
       { subscribeTimeoutMs: MAX, requestTimeoutMs: 1, healthyAfterMs: 0.5, fayeRetrySeconds: 0.1, dedupeCapacity: 1 },
+      { catchUp: false, subscribeAll: true },
+      { catchUp: true, subscribeAll: false },
+      // Every option left undefined is its default, spelt out or not.
+      {
+        pushUrl: undefined, apiUrl: undefined, subscribeAll: undefined, subscribeTimeoutMs: undefined, requestTimeoutMs: undefined,
+        restRetry: undefined, restRateLimit: undefined, fayeRetrySeconds: undefined, liveness: undefined, reconnect: undefined,
+        healthyAfterMs: undefined, catchUp: undefined, cursorStore: undefined, dedupeCapacity: undefined, maxQueuedPerConversation: undefined,
+      },
+      // Any object with get and set functions is a store: a class (methods on its prototype) or a literal.
+      { cursorStore: new MemoryCursorStore() },
+      { cursorStore: new FileCursorStore('./never-written-cursors.json') },
+      { cursorStore: { get, set } },
+      { cursorStore: { get, set, flush: undefined } },
+      { cursorStore: new Map<string, string>() },
+      { cursorStore: { get: async () => '1', set: async () => undefined, flush: async () => undefined } },
     ];
     for (const options of good) assert.ok(client(options) instanceof PushClient, JSON.stringify(options));
     const goodApi: Array<Loose<GroupMeApiOptions>> = [
       {},
       { retry: { retries: 0, baseDelayMs: 0, maxDelayMs: 0 }, rateLimit: { perSecond: 1, burst: 1 }, timeoutMs: 1 },
+      { apiUrl: undefined, timeoutMs: undefined, retry: undefined, rateLimit: undefined },
     ];
     for (const options of goodApi) assert.ok(api(options) instanceof GroupMeApi, JSON.stringify(options));
   });
