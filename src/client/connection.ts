@@ -6,6 +6,7 @@ import { SessionLostError } from '../errors/session-lost-error.js';
 import type { SubscriptionError } from '../errors/subscription-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { Backoff } from '../recovery/backoff.js';
+import { sleep } from '../rest/sleep.js';
 import { LivenessWatch, probeWithin, type LivenessVerdict } from '../recovery/liveness.js';
 import type { MessageSink } from '../transport/faye-extension.js';
 import { FayeTransport } from '../transport/faye-transport.js';
@@ -78,10 +79,28 @@ export class Connection {
     this.#setState('connecting', 'start');
   }
 
-  /** `start()`'s first connection; rejects as `hooks.subscribe` does (the caller then ends the client). */
-  async open(): Promise<void> {
-    this.#hooks.connecting();
-    await this.#hooks.subscribe(this.#openTransport());
+  /**
+   * `start()`'s first connection; rejects as `hooks.subscribe` does (the caller then ends
+   * the client), except for a lost session: GroupMe may refuse a fresh session's subscribe
+   * as an unknown or invalid client, which a new handshake cures. So a lost session is a
+   * new connection after a backoff step, for as long as one subscribe may wait
+   * (`subscribeTimeoutMs`); then the SessionLostError is final for this `start()`.
+   */
+  async open(signal: AbortSignal): Promise<void> {
+    const deadline = Date.now() + this.#options.subscribeTimeoutMs;
+    for (;;) {
+      this.#hooks.connecting();
+      const transport = this.#openTransport();
+      try {
+        await this.#hooks.subscribe(transport);
+        return;
+      } catch (error) {
+        const delay = this.#backoff.next();
+        if (!(error instanceof SessionLostError) || this.#transport !== transport || Date.now() + delay > deadline) throw error;
+        this.#closeTransport();
+        await sleep(delay, signal);
+      }
+    }
   }
 
   /** `start()` is done: the client is connected. */

@@ -13,7 +13,7 @@ export type EndCause =
   | { readonly kind: 'silent' | 'suspended'; readonly error: LivenessError }
   | { readonly kind: 'attempt-failed'; readonly error: unknown }
   | { readonly kind: 'start-failed'; readonly error: unknown }
-  | { readonly kind: 'catch-up-refused'; readonly error: AuthenticationError }
+  | { readonly kind: 'token-refused'; readonly error: AuthenticationError }
   | { readonly kind: 'stop' };
 
 /** What the client does about it. */
@@ -47,7 +47,7 @@ export function endingFor(cause: EndCause): Ending {
       return { recovery: 'reconnect', reason: 'reconnect failed', error: asPushError(cause.error, 'RECONNECT_FAILED', 'A reconnect attempt failed.') };
     case 'start-failed':
       return { recovery: 'fail', reason: 'start failed', error: cause.error instanceof Error ? cause.error : new GroupMePushError('START_FAILED', 'start() failed.', { cause: cause.error }) };
-    case 'catch-up-refused':
+    case 'token-refused':
       return { recovery: 'fail', reason: 'authentication failed', error: cause.error };
     case 'stop':
       return { recovery: 'stop', reason: 'stop', error: null };

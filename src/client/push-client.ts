@@ -1,11 +1,14 @@
 import { directMessageChannel, groupChannel, userChannel, type PushChannel } from '../events/channel.js';
 import type { PushEvent } from '../events/types.js';
+import { AuthenticationError } from '../errors/authentication-error.js';
 import { ClientStateError } from '../errors/client-state-error.js';
 import { ClientStoppedError } from '../errors/client-stopped-error.js';
-import type { GroupMePushError } from '../errors/groupme-push-error.js';
+import { GroupMePushError } from '../errors/groupme-push-error.js';
+import { SessionLostError } from '../errors/session-lost-error.js';
 import { Backoff } from '../recovery/backoff.js';
 import { listConversations, type Conversation } from '../rest/conversations.js';
 import { GroupMeApi } from '../rest/groupme-api.js';
+import type { FayeTransport } from '../transport/faye-transport.js';
 import { CatchUpRunner } from './catch-up-runner.js';
 import { Connection } from './connection.js';
 import type { ConnectionState } from './connection-state.js';
@@ -86,7 +89,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       this.#book,
       { maxQueued: this.#options.maxQueuedPerConversation, dedupeCapacity: this.#options.dedupeCapacity },
     );
-    this.#subscriptions = new Subscriptions(this.api, { subscribed: (channel) => void this.emit('subscribed', channel), error: report });
+    this.#subscriptions = new Subscriptions(this.api, { subscribed: (channel) => void this.emit('subscribed', channel), error: report }, this.#options.liveness.probeTimeoutMs);
     const catchUpBackoff = new Backoff(this.#options.reconnectBaseDelayMs, this.#options.reconnectMaxDelayMs);
     this.#catchUp = new CatchUpRunner(this.api, this.#delivery, this.#book, this.#watermark, catchUpBackoff, {
       userId: () => this.#userId!,
@@ -94,7 +97,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       listed: (conversations) => this.#subscribeNew(conversations),
       report: (result) => void this.emit('catch-up', result),
       error: report,
-      refused: (error) => this.#connection.end({ kind: 'catch-up-refused', error }),
+      refused: (error) => this.#connection.end({ kind: 'token-refused', error }),
     });
     const inbox = new Inbox(this.#delivery, this.#options.subscribeAll ? (channel) => this.#subscribeLater(channel) : undefined);
     this.#connection = new Connection(this.#options, () => userChannel(this.#userId!), inbox, {
@@ -224,7 +227,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       this.#throwIfAborted(abort);
       this.#userId = me.id;
       this.#subscriptions.want(userChannel(me.id));
-      await this.#connection.open();
+      await this.#connection.open(abort.signal);
       this.#throwIfAborted(abort);
       // Listed once `/user` (which carries every message) is held, so nothing published from
       // now on can slip between the listing and the stream; the same listing feeds catch-up.
@@ -240,7 +243,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       this.#settleWaiters(null);
       if (this.#options.catchUp) void this.#catchUp.run(listing);
     } catch (error) {
-      if (abort.signal.aborted) throw new ClientStoppedError('start()');
+      if (abort.signal.aborted) throw this.#finalError ?? new ClientStoppedError('start()');
       this.#connection.end({ kind: 'start-failed', error });
       throw error;
     }
@@ -256,9 +259,10 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
         await transport.subscribe(channel);
         break;
       } catch (error) {
-        if (this.#connection.transport === transport || this.state === 'stopped' || this.state === 'failed') {
-          if (this.#connection.transport === transport && !known) this.#subscriptions.drop(channel);
-          throw error;
+        const failure = await this.#failureOf(error, channel, transport);
+        if (failure !== null) {
+          if (!known) this.#subscriptions.drop(channel);
+          throw failure;
         }
       }
       // The connection was rebuilt under this call: the next one holds every wanted channel.
@@ -267,6 +271,35 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       if (this.#connection.transport) return;
     }
     if (!known) this.emit('subscribed', channel);
+  }
+
+  /**
+   * Why a subscribe on `transport` failed: null when the connection was (or is now being)
+   * rebuilt under it, so that the next one holds the channel; otherwise the error for the
+   * caller. A refusal is judged first (see `Subscriptions.judge`), never taken at its word.
+   */
+  async #failureOf(error: unknown, channel: PushChannel, transport: FayeTransport): Promise<unknown> {
+    if (this.#over()) return error;
+    if (this.#connection.transport !== transport) return null;
+    try {
+      return await this.#subscriptions.judge(error, channel, transport, this.#abort?.signal);
+    } catch (verdict) {
+      if (this.#endFor(verdict, transport) && verdict instanceof SessionLostError) return null;
+      // Judging took a while: a connection rebuilt meanwhile holds the channel again.
+      return this.#over() || this.#connection.transport === transport ? verdict : null;
+    }
+  }
+
+  /**
+   * What a refused subscribe revealed about the whole connection goes through the funnel: a
+   * lost session rebuilds it, a refused token ends the client. True when it did either.
+   */
+  #endFor(verdict: unknown, transport: FayeTransport): boolean {
+    if (this.#connection.transport !== transport) return false;
+    if (verdict instanceof SessionLostError) this.#connection.end({ kind: 'session-lost', error: verdict });
+    else if (verdict instanceof AuthenticationError) this.#connection.end({ kind: 'token-refused', error: verdict });
+    else return false;
+    return true;
   }
 
   async #ready(operation: string): Promise<void> {
@@ -301,12 +334,17 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     const transport = this.#connection.transport;
     if (!transport || this.#subscriptions.has(channel)) return;
     this.#subscriptions.want(channel);
-    void this.#subscriptions.hold(channel, transport, () => this.#connection.transport, this.#abort?.signal).catch(() => undefined);
+    void this.#subscriptions.hold(channel, transport, () => this.#connection.transport, this.#abort?.signal).catch((error: unknown) => {
+      // A subscribe that timed out or could not be judged leaves the channel to the next connection.
+      if (!this.#endFor(error, transport) && this.#connection.transport === transport && error instanceof GroupMePushError) this.emit('error', error);
+    });
   }
 
   /** The client is done: `failed` (with its error) or `stopped` (null). Frees everything either way. */
   #ended(error: Error | null): void {
     if (error) this.#finalError = error;
+    // What is in flight for the client (a subscribeAll() listing, start()'s requests) ends with it.
+    this.#abort?.abort(error ?? new ClientStoppedError('start()'));
     this.#catchUp.cancel();
     this.#delivery.close();
     this.#subscriptions.clear();
@@ -318,7 +356,12 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
   }
 
   #throwIfAborted(abort: AbortController): void {
-    if (abort.signal.aborted) throw new ClientStoppedError('start()');
+    if (abort.signal.aborted) throw this.#finalError ?? new ClientStoppedError('start()');
+  }
+
+  /** Failed or stopped: nothing comes back. */
+  #over(): boolean {
+    return this.state === 'stopped' || this.state === 'failed';
   }
 }
 

@@ -1,6 +1,8 @@
 import type { PushChannel } from '../events/channel.js';
+import { SessionLostError } from '../errors/session-lost-error.js';
 import { SubscriptionError } from '../errors/subscription-error.js';
 import type { GroupMePushError } from '../errors/groupme-push-error.js';
+import { probeWithin } from '../recovery/liveness.js';
 import type { GroupMeApi } from '../rest/groupme-api.js';
 import type { FayeTransport } from '../transport/faye-transport.js';
 
@@ -18,11 +20,14 @@ export interface SubscriptionHooks {
 export class Subscriptions {
   readonly #api: GroupMeApi;
   readonly #hooks: SubscriptionHooks;
+  readonly #probeTimeoutMs: number;
   readonly #wanted = new Map<string, PushChannel>();
 
-  constructor(api: GroupMeApi, hooks: SubscriptionHooks) {
+  /** `probeTimeoutMs`: how long a session may take to answer the probe that judges a refusal. */
+  constructor(api: GroupMeApi, hooks: SubscriptionHooks, probeTimeoutMs: number) {
     this.#api = api;
     this.#hooks = hooks;
+    this.#probeTimeoutMs = probeTimeoutMs;
   }
 
   get channels(): PushChannel[] {
@@ -57,22 +62,38 @@ export class Subscriptions {
       this.#hooks.subscribed(channel);
     } catch (error) {
       if (current() !== transport) throw error;
-      const refusal = await this.#judgeRefusal(error, signal);
-      if (refusal === null || channel.kind === 'user') throw refusal ?? error;
+      const refusal = await this.judge(error, channel, transport, signal);
+      // A transport replaced meanwhile proves nothing about the channel: the next one holds it again.
+      if (current() !== transport || channel.kind === 'user') throw refusal;
       this.#wanted.delete(channel.path);
       this.#hooks.error(refusal);
     }
   }
 
   /**
-   * What a refused subscribe means. A 401 may be the token, a channel that is not yours, or
-   * a session GroupMe forgot (`401::Invalid client id`); `GET /users/me` settles the token
-   * (rejecting with `AuthenticationError` when it is refused). Returns the refusal when it
-   * is the channel's alone, and null when the connection as a whole must be retried.
+   * What a refused subscribe means, told by structure and by asking, never by the wording
+   * of the error. A 401 may be the token, a channel that is not yours, or a session GroupMe
+   * forgot (`401::Invalid client id` names no client, unlike faye's own `Unknown client`,
+   * which the transport already reports as a lost session). So: `GET /users/me` settles
+   * the token (rejecting with `AuthenticationError`); with the token good, `/user/<you>` is
+   * yours, so its refusal is the session's; for any other channel the session is asked a
+   * question it always answers while alive (the liveness probe, sent after the refusal
+   * arrived): an answer means the channel alone was refused. Resolves with that refusal;
+   * rejects with `SessionLostError` when the session is what was refused, and with any
+   * error that is not a refusal as it came.
    */
-  async #judgeRefusal(error: unknown, signal: AbortSignal | undefined): Promise<SubscriptionError | null> {
-    if (!(error instanceof SubscriptionError)) return null;
-    if (error.status === 401) await this.#api.me({ signal });
+  async judge(error: unknown, channel: PushChannel, transport: FayeTransport, signal: AbortSignal | undefined): Promise<SubscriptionError> {
+    if (!(error instanceof SubscriptionError)) throw error;
+    if (error.status !== 401) return error;
+    await this.#api.me({ signal });
+    const user = [...this.#wanted.values()].find((wanted) => wanted.kind === 'user');
+    if (channel.kind === 'user' || user === undefined) throw new SessionLostError('a subscribe was refused with 401 although GET /users/me accepts the token');
+    // The probe needs `/user` held on this session: a refusal can arrive before its acknowledgement.
+    await transport.subscribe(user).catch(() => {
+      throw new SessionLostError('a subscribe was refused with 401 and /user could not be held to probe the session');
+    });
+    const outcome = await probeWithin(() => transport.probe(user), this.#probeTimeoutMs);
+    if (outcome !== 'answered') throw new SessionLostError(`a subscribe was refused with 401 and the session's probe was ${outcome}`);
     return error;
   }
 }

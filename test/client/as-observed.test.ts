@@ -63,34 +63,36 @@ describe('against GroupMe as observed', { timeout: 60_000 }, () => {
     }
   });
 
-  it('treats a reaped session as a gap: re-handshakes, re-subscribes, catches up, never fails', async () => {
-    const world = await FaultWorld.create({ subscribeAll: true });
-    try {
-      const baseline = nextEvent(world.client, 'catch-up');
-      await world.client.start();
-      await baseline;
-      const before = world.publish(2, 'before');
-      await world.received(before);
+  for (const refusal of ['unknown-client', 'invalid-client-id'] as const) {
+    it(`treats a reaped session (${refusal}) as a gap: re-handshakes, re-subscribes, catches up, never fails`, async () => {
+      const world = await FaultWorld.create({ subscribeAll: true });
+      try {
+        const baseline = nextEvent(world.client, 'catch-up');
+        await world.client.start();
+        await baseline;
+        const before = world.publish(2, 'before');
+        await world.received(before);
 
-      const recovered = nextEvent(world.client, 'catch-up', (r) => r.delivered > 0);
-      assert.ok(world.server.reapSessions() >= 1);
-      const during = world.publish(3, 'during'); // the server knows no subscriber now
-      await recovered;
-      await until(() => world.client.state === 'connected');
-      const after = world.publish(2, 'after');
-      await world.received([...before, ...during, ...after]);
-      assert.deepEqual(world.duplicates(), []);
-      assert.ok(during.every((id) => world.origins.get(id) === 'catch-up'));
-      assert.ok(!world.transitions().includes('failed'));
-      assert.ok(world.errors.some((e) => e instanceof SessionLostError), 'the lost session was reported');
-      assert.ok(!world.errors.some((e) => e instanceof AuthenticationError));
-      // Every channel is held again on the new session.
-      const channels = world.client.channels.map((c) => c.path).sort();
-      assert.ok(channels.includes(`/group/${world.group.id}`));
-    } finally {
-      await world.close();
-    }
-  });
+        const recovered = nextEvent(world.client, 'catch-up', (r) => r.delivered > 0);
+        assert.ok(world.server.reapSessions({ refusal }) >= 1);
+        const during = world.publish(3, 'during'); // the server knows no subscriber now
+        await recovered;
+        await until(() => world.client.state === 'connected');
+        const after = world.publish(2, 'after');
+        await world.received([...before, ...during, ...after]);
+        assert.deepEqual(world.duplicates(), []);
+        assert.ok(during.every((id) => world.origins.get(id) === 'catch-up'));
+        assert.ok(!world.transitions().includes('failed'));
+        assert.ok(world.errors.some((e) => e instanceof SessionLostError), 'the lost session was reported');
+        assert.ok(!world.errors.some((e) => e instanceof AuthenticationError));
+        // Every channel is held again on the new session.
+        const channels = world.client.channels.map((c) => c.path).sort();
+        assert.ok(channels.includes(`/group/${world.group.id}`));
+      } finally {
+        await world.close();
+      }
+    });
+  }
 
   it('isolates conversations whose history read fails (401 for one, 500 after retries, 404), retries them later', async () => {
     const world = await FaultWorld.create();
