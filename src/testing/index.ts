@@ -8,6 +8,7 @@ export type { RestFault } from './faults.js';
 export type { RequestLogEntry } from './rest-routes.js';
 export type { SubscribeLogEntry } from './push-auth.js';
 export type { MetaLogEntry } from './meta-log.js';
+export type { ReapRefusal } from './push-hub.js';
 export type {
   DirectMessageJson,
   GroupMessageJson,

@@ -13,8 +13,11 @@ export interface SubscribeLogEntry {
   readonly error: string | null;
 }
 
+/**
+ * GroupMe's refusal of a subscribe or publish, for a bad token and for a channel that is
+ * not yours alike (as observed): a client cannot tell the two apart from the reply.
+ */
 export const AUTH_FAILED = '401::Access token authentication failed';
-export const FORBIDDEN = '403::Forbidden channel';
 
 /** The `ext` key marking the server's own publishes; its value is a per-server secret. */
 export const INTERNAL_KEY = 'groupme_push_sim_internal';
@@ -22,8 +25,9 @@ export const INTERNAL_KEY = 'groupme_push_sim_internal';
 /**
  * GroupMe's push rules as a faye server extension. A subscribe needs the `ext.access_token`
  * of a known, non-revoked user and a channel that is theirs; so does a publish (GroupMe
- * lets clients publish typing and pings). Setting `message.error` makes faye refuse the
- * message with that error. `ext.timestamp` is not checked: neither is it by GroupMe.
+ * lets clients publish typing and pings). Either refusal is the same 401, as observed.
+ * Setting `message.error` makes faye refuse the message with that error. `ext.timestamp`
+ * is not checked: neither is it by GroupMe.
  *
  * The server's own publishes come through faye's in-process client and so through this
  * extension too: they carry the secret, which is stripped here; anything else that claims
@@ -84,7 +88,7 @@ function judge(world: World, ext: Record<string, unknown> | undefined, channels:
   const user = world.userByToken(ext?.access_token);
   if (!user) return AUTH_FAILED;
   if (channels.length === 0) return undefined; // faye itself refuses a subscribe without one
-  return channels.every((channel) => mayUse(world, user, channel)) ? undefined : FORBIDDEN;
+  return channels.every((channel) => mayUse(world, user, channel)) ? undefined : AUTH_FAILED;
 }
 
 /**

@@ -7,6 +7,9 @@ import { createMetaLogger, type MetaLogEntry } from './meta-log.js';
 import { INTERNAL_KEY } from './push-auth.js';
 import { addToSetIndex } from './set-index.js';
 
+/** How a reaped session's next request is refused; both wordings were seen from GroupMe. */
+export type ReapRefusal = 'unknown-client' | 'invalid-client-id';
+
 /** Published once by the in-process client: its reply means faye is ready and in order. */
 const READY_CHANNEL = '/groupme-push-sim/ready';
 
@@ -28,6 +31,8 @@ export class PushHub {
   readonly #socketClients = new WeakMap<Socket, Set<string>>();
   /** Publishes not yet acknowledged, with the resolver that settles their `flush()`. */
   readonly #inFlight = new Map<Promise<void>, () => void>();
+  /** Reaped sessions whose requests are refused as `401::Invalid client id`. */
+  readonly #invalidIds = new Set<string>();
   readonly #ready: Promise<void>;
   #closed = false;
 
@@ -35,6 +40,7 @@ export class PushHub {
     this.#adapter = new faye.NodeAdapter({ mount: '/faye', timeout: timeoutSeconds });
     this.#adapter.addExtension(auth);
     this.#adapter.addExtension(this.#sessionTracker());
+    this.#adapter.addExtension(this.#invalidClientId());
     // Last, so it logs the replies as they leave, after auth decided them.
     this.#adapter.addExtension(createMetaLogger(metaLog));
     this.#adapter.on('handshake', (clientId) => this.#sessions.set(String(clientId), new Set()));
@@ -114,12 +120,13 @@ export class PushHub {
   /**
    * Forgets every remote client's session, as GroupMe reaps idle ones: faye's engine
    * destroys each client, so its next `/meta/connect` or `/meta/subscribe` is refused with
-   * `401:<clientId>:Unknown client` (advice `handshake`). faye itself then flushes a
-   * `/meta/connect` still held for that client: a long-poll gets its (successful) reply, a
-   * WebSocket is closed before the reply reaches it. The in-process client is spared.
-   * Returns how many were reaped.
+   * `401:<clientId>:Unknown client` (advice `handshake`), or with `401::Invalid client id`
+   * (GroupMe's other observed wording, which names no client) when `refusal` says so. faye
+   * itself then flushes a `/meta/connect` still held for that client: a long-poll gets its
+   * (successful) reply, a WebSocket is closed before the reply reaches it unless the socket
+   * was detached first. The in-process client is spared. Returns how many were reaped.
    */
-  reapSessions(options: { closeSockets?: boolean } = {}): number {
+  reapSessions(options: { closeSockets?: boolean; refusal?: ReapRefusal } = {}): number {
     if (this.#closed) return 0;
     const engine = engineOf(this.#adapter);
     let reaped = 0;
@@ -132,6 +139,7 @@ export class PushHub {
         if (connection) connection.socket = null;
       }
       engine.destroyClient(clientId);
+      if (options.refusal === 'invalid-client-id') this.#invalidIds.add(clientId);
       reaped++;
     }
     return reaped;
@@ -148,6 +156,18 @@ export class PushHub {
     this.#sessions.clear();
     this.#connections.clear();
     this.#subscribers.clear();
+    this.#invalidIds.clear();
+  }
+
+  /** Rewrites faye's own refusal of a session reaped as `invalid-client-id`. */
+  #invalidClientId(): Extension {
+    return {
+      outgoing: (message: BayeuxMessage, callback: ExtensionCallback): void => {
+        const unknown = typeof message.error === 'string' ? /^401:([^:,]+):Unknown client$/.exec(message.error) : null;
+        if (unknown && this.#invalidIds.has(unknown[1]!)) message.error = '401::Invalid client id';
+        callback(message);
+      },
+    };
   }
 
   /** Learns which socket carries which client, from every message a client sends. */

@@ -17,7 +17,7 @@ import type {
 import { restMessage } from './payloads.js';
 import { createPushAuth, type SubscribeLogEntry } from './push-auth.js';
 import type { MetaLogEntry } from './meta-log.js';
-import { PushHub } from './push-hub.js';
+import { PushHub, type ReapRefusal } from './push-hub.js';
 import { RestApi, type RequestLogEntry, type RestReadings } from './rest-routes.js';
 import { World, type AddGroupOptions, type AddUserOptions, type SimChat, type SimGroup, type SimUser } from './state.js';
 
@@ -337,8 +337,11 @@ export class GroupMeServer {
   /**
    * Forgets every Faye session now, as GroupMe reaps idle ones; sockets and the world
    * stay. Each client's next `/meta/connect` or `/meta/subscribe` is refused with
-   * `401:<clientId>:Unknown client` and advice `reconnect: 'handshake'`: a dead session,
-   * not a bad token, cured by a new handshake and re-subscribing.
+   * `401:<clientId>:Unknown client` (advice `reconnect: 'handshake'` on a connect): a dead
+   * session, not a bad token, cured by a new handshake and re-subscribing. With `refusal:
+   * 'invalid-client-id'` the refusal is `401::Invalid client id`, GroupMe's other observed
+   * wording, which names no client: a subscribe refused so looks like a bad token or a
+   * channel that is not yours.
    *
    * By default the sockets stay open, the least convenient reading for a client: nothing
    * says a reaped session's socket is closed, and GroupMe's reported symptom is a refusal
@@ -348,7 +351,7 @@ export class GroupMeServer {
    * them instead, as it does by itself: a faye client then sees `transport:down` at once.
    * Returns how many sessions were reaped (the server's own publisher is spared).
    */
-  reapSessions(options: { readonly closeSockets?: boolean } = {}): number {
+  reapSessions(options: { readonly closeSockets?: boolean; readonly refusal?: ReapRefusal } = {}): number {
     return this.#hub?.reapSessions(options) ?? 0;
   }
 

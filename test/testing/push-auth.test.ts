@@ -48,7 +48,7 @@ describe('push auth: GroupMe\'s subscribe and publish rules, for any faye client
     assert.equal(await subscribe(none, `/user/${me.id}`), '401:Access token authentication failed');
   });
 
-  it('refuses channels that are not yours with 403', async () => {
+  it('refuses channels that are not yours with the same 401 as a bad token, as GroupMe does', async () => {
     const raw = rawClient(server, me.token);
     const forbidden = [
       `/user/${bob.id}`,
@@ -60,7 +60,7 @@ describe('push auth: GroupMe\'s subscribe and publish rules, for any faye client
       '/group/**',
       '/somewhere/else',
     ];
-    for (const channel of forbidden) assert.equal(await subscribe(raw, channel), '403:Forbidden channel', channel);
+    for (const channel of forbidden) assert.equal(await subscribe(raw, channel), '401:Access token authentication failed', channel);
   });
 
   it('logs every attempt with the ext the client sent and the outcome', async () => {
@@ -72,7 +72,7 @@ describe('push auth: GroupMe\'s subscribe and publish rules, for any faye client
     assert.equal(rows.length, 2);
     assert.deepEqual(rows.map((r) => [r.channel, r.ok, r.error]), [
       [`/user/${me.id}`, true, null],
-      [`/user/${bob.id}`, false, '403::Forbidden channel'],
+      [`/user/${bob.id}`, false, '401::Access token authentication failed'],
     ]);
     for (const row of rows) {
       assert.deepEqual(row.ext, { timestamp: 1_751_412_575, access_token: me.token });
@@ -100,7 +100,7 @@ describe('push auth: GroupMe\'s subscribe and publish rules, for any faye client
     const anonymous = rawClient(server, null);
     const typing = { type: 'typing', user_id: me.id, started: Date.now() };
     assert.equal(await publish(anonymous, `/group/${group.id}`, typing), '401:Access token authentication failed');
-    assert.equal(await publish(member, `/group/${left.id}`, typing), '403:Forbidden channel');
+    assert.equal(await publish(member, `/group/${left.id}`, typing), '401:Access token authentication failed');
     assert.equal(await publish(member, `/group/${group.id}`, typing), 'ok');
     const [relayed] = await receive(listener, `/group/${group.id}`);
     assert.deepEqual(relayed, typing);
@@ -116,7 +116,7 @@ describe('push auth: GroupMe\'s subscribe and publish rules, for any faye client
     assert.equal(await publish(forger, `/user/${me.id}`, fake), '401:Access token authentication failed');
     // Even with a real token, the marker buys nothing: another user's channel stays closed.
     const bobForger = rawClient(server, bob.token, { groupme_push_sim_internal: 'a guess' });
-    assert.equal(await publish(bobForger, `/user/${me.id}`, fake), '403:Forbidden channel');
+    assert.equal(await publish(bobForger, `/user/${me.id}`, fake), '401:Access token authentication failed');
     server.sendDirectMessage(bob.id, me.id, 'real');
     await receive(listener, `/user/${me.id}`, (d) => d.type === 'direct_message.create');
     assert.ok(!got(listener, `/user/${me.id}`).some((d) => d.alert === 'forged'));

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { BayeuxMessage, ExtensionCallback } from 'faye';
 import { createGroupMeServer, type GroupMeServer, type SimGroup, type SimUser } from '../../src/testing/index.js';
@@ -18,10 +19,21 @@ function metaReplies(raw: RawClient): BayeuxMessage[] {
   return replies;
 }
 
-/** A Bayeux exchange over plain HTTP, so nothing retries behind the test's back. */
+/**
+ * A Bayeux exchange over plain HTTP, so nothing retries behind the test's back; on a
+ * connection of its own (no keep-alive), since each test restarts the server.
+ */
 async function bayeux(server: GroupMeServer, message: Row): Promise<Row> {
-  const res = await fetch(server.pushUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([message]) });
-  const replies = (await res.json()) as Row[];
+  const body = JSON.stringify([message]);
+  const text = await new Promise<string>((resolve, reject) => {
+    const req = request(server.pushUrl, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let data = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (data += chunk)).on('end', () => resolve(data));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  const replies = JSON.parse(text) as Row[];
   return replies.find((r) => r.channel === message.channel)!;
 }
 
@@ -63,6 +75,25 @@ describe('reapSessions: GroupMe forgets Faye sessions', { timeout: 30_000 }, () 
     const resubscribe = await bayeux(server, { channel: '/meta/subscribe', clientId: again.clientId, subscription: `/user/${me.id}`, ext });
     assert.equal(resubscribe.successful, true);
     assert.equal(server.subscribeLog.at(-2)!.error, `401:${clientId}:Unknown client`, 'the subscribe log says why too');
+  });
+
+  it('with refusal "invalid-client-id" the refusals name no client: 401::Invalid client id', async () => {
+    const hello = await bayeux(server, { channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'] });
+    const clientId = hello.clientId as string;
+    const ext = { access_token: me.token };
+    assert.equal((await bayeux(server, { channel: '/meta/subscribe', clientId, subscription: `/user/${me.id}`, ext })).successful, true);
+
+    assert.equal(server.reapSessions({ refusal: 'invalid-client-id' }), 1);
+
+    const subscribeAgain = await bayeux(server, { channel: '/meta/subscribe', clientId, subscription: `/user/${me.id}`, ext });
+    assert.equal(subscribeAgain.successful, false);
+    assert.equal(subscribeAgain.error, '401::Invalid client id');
+    const connect = await bayeux(server, { channel: '/meta/connect', clientId, connectionType: 'long-polling' });
+    assert.equal(connect.error, '401::Invalid client id');
+    assert.deepEqual(connect.advice, { reconnect: 'handshake' });
+    // A new session is not affected.
+    const again = await bayeux(server, { channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'] });
+    assert.equal((await bayeux(server, { channel: '/meta/subscribe', clientId: again.clientId, subscription: `/user/${me.id}`, ext })).successful, true);
   });
 
   /**
