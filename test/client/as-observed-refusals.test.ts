@@ -139,3 +139,25 @@ describe('refused subscribes, judged by structure and by asking (issue #10, poin
     }
   });
 });
+
+describe('failed frees what stop() frees (issue #11, point 4)', { timeout: 30_000 }, () => {
+  it('a REST call in flight when the client fails ends with the final error, not after its retries', async () => {
+    // Retries far apart: a call that is not aborted would still be waiting when the test ends.
+    const world = await FaultWorld.create({ restRetry: { retries: 3, baseDelayMs: 20_000, maxDelayMs: 20_000 } });
+    try {
+      await world.client.start();
+      // Every listing request fails once, then waits 10-20 s to retry.
+      const listed = ['/groups', '/chats', '/memberships/states'];
+      for (const pathPrefix of listed) world.server.failNextRest({ status: 500, times: 10, pathPrefix });
+      const listing = world.client.subscribeAll();
+      const failedOnce = (path: string): boolean => world.server.requestLog.some((r) => r.path === `/v3${path}` && r.status === 500);
+      await until(() => listed.filter(failedOnce).length >= 2);
+      world.server.revokeToken(world.me.token);
+      world.server.dropConnections();
+      await assert.rejects(listing, AuthenticationError);
+      await until(() => world.client.state === 'failed');
+    } finally {
+      await world.close();
+    }
+  });
+});
