@@ -7,9 +7,13 @@ import { Queue } from './queue.js';
 export interface DeliveryHooks {
   /**
    * Hands an event to every listener and iterator; the promise settles when all have. Never
-   * rejects. `inSync`: no conversation may have a gap (the watermark may follow the event).
+   * rejects. It fulfils with false when an iterator ended before yielding the event (it was
+   * dropped, not handled: its cursor must not move), with anything else when every listener
+   * and iterator handled it. Undefined when nothing was left to wait for (synchronous
+   * listeners only): the event was handled, and no promise was made for it.
+   * `inSync`: no conversation may have a gap (the watermark may follow the event).
    */
-  dispatch(event: PushEvent, inSync: boolean): Promise<void> | undefined;
+  dispatch(event: PushEvent, inSync: boolean): Promise<boolean | void> | undefined;
   /**
    * A conversation's queue was full: the event was dropped from memory. For a message the
    * conversation is now behind its cursor and must be caught up over REST.
@@ -256,13 +260,17 @@ export class Delivery {
     }
   }
 
-  /** Hands out one event and moves its cursor once every listener has settled. */
-  #deliverOne(key: string, event: PushEvent): Promise<void> | undefined {
+  /**
+   * Hands out one event and moves its cursor once every listener has settled, unless an
+   * iterator dropped it unseen or delivery was closed meanwhile (`stop()` or `failed`: what
+   * was still in flight is delivered again after a restart rather than marked done).
+   */
+  #deliverOne(key: string, event: PushEvent): Promise<unknown> | undefined {
     const message = event.type === 'line.create' || event.type === 'direct_message.create' ? event.message : undefined;
     if (message && !this.#seen.add(message.id)) return undefined;
     const dispatched = this.#hooks.dispatch(event, this.#inSync);
     if (!message) return dispatched;
     if (!dispatched) return this.#cursors.advance(key, message.id);
-    return dispatched.then(() => this.#cursors.advance(key, message.id));
+    return dispatched.then((handled) => (handled === false || this.#closed ? undefined : this.#cursors.advance(key, message.id)));
   }
 }

@@ -8,9 +8,15 @@ import type { Watermark } from './watermark.js';
 
 const NO_STREAMS: readonly EventStream[] = Object.freeze([]);
 
+/** Handled by all: no `events()` loop dropped the event (a listener's promise says nothing, a loop's says true or false). */
+function noneDropped(results: readonly (boolean | void)[]): boolean {
+  return !results.includes(false);
+}
+
 /**
  * The last step of delivery: hands each event to the client's listeners and to every
- * `events()` loop, and tells delivery when all of them have settled.
+ * `events()` loop, and tells delivery when all of them have settled, and whether a loop
+ * ended before yielding it (then the event was dropped, not handled: false).
  *
  * An object of its own, holding what it calls directly, rather than closures over the
  * client: with thousands of clients in a process, each function object, context and
@@ -38,11 +44,11 @@ export class Dispatcher implements DeliveryHooks {
     this.#maxQueued = maxQueued;
   }
 
-  dispatch(event: PushEvent, inSync: boolean): Promise<void> | undefined {
+  dispatch(event: PushEvent, inSync: boolean): Promise<boolean | void> | undefined {
     if (inSync) this.#watermark.note(event);
     const byType = this.#listeners.emit(event.type, event as never);
     const any = this.#listeners.emit('event', event);
-    let pending: Promise<void>[] | undefined;
+    let pending: Promise<boolean | void>[] | undefined;
     if (byType) (pending ??= []).push(byType);
     if (any) (pending ??= []).push(any);
     // Indexed: `for...of` over the frozen empty list is a builtin call per event in optimized code.
@@ -52,7 +58,7 @@ export class Dispatcher implements DeliveryHooks {
       if (handled) (pending ??= []).push(handled);
     }
     if (!pending) return undefined;
-    return pending.length === 1 ? pending[0] : Promise.all(pending).then(() => undefined);
+    return pending.length === 1 ? pending[0] : Promise.all(pending).then(noneDropped);
   }
 
   overflow(key: string, event: PushEvent): void {

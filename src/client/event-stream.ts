@@ -1,9 +1,12 @@
 import type { PushEvent } from '../events/types.js';
 import { Queue } from './queue.js';
 
+/** Settles an event's `handled` promise: true once the consumer moved past it, false when it was dropped unseen. */
+type Settle = (handled: boolean) => void;
+
 interface Entry {
   readonly event: PushEvent;
-  readonly handled: () => void;
+  readonly settle: Settle;
 }
 
 type Waiter = { resolve(result: IteratorResult<PushEvent>): void; reject(error: unknown): void };
@@ -12,12 +15,17 @@ type Waiter = { resolve(result: IteratorResult<PushEvent>): void; reject(error: 
  * One `events()` loop. The client hands it each event and waits (per conversation) until
  * the consumer has asked for the next one: that is when the event counts as handled and its
  * conversation's cursor may move. So the buffer never holds more than one event per
- * conversation; the rest wait in the client's bounded conversation queues.
+ * conversation; the rest wait in the client's bounded conversation queues. An event handed
+ * to a `next()` while more `next()` calls are waiting counts as handled at once: the
+ * consumer has already asked for the one after it (so concurrent `next()` calls all settle,
+ * even when their events belong to one conversation).
  *
- * It ends when `signal` aborts or the client stops (the loop finishes), or when the client
- * fails (the pending or next `next()` rejects with the final error once, then the loop is
- * done). Events still buffered at the end are dropped unhandled: their cursors did not move,
- * so a persistent cursor store delivers them again after a restart.
+ * It ends when `return()` is called, `signal` aborts or the client stops (the loop
+ * finishes), or when the client fails (the pending or next `next()` rejects with the final
+ * error once, then the loop is done). Events the consumer was given count as handled then;
+ * events still buffered, never yielded, are dropped: their `handled` promise says false, so
+ * their cursors do not move and a persistent cursor store delivers them again after a
+ * restart.
  */
 export class EventStream implements AsyncIterableIterator<PushEvent> {
   readonly #signal: AbortSignal | undefined;
@@ -25,7 +33,7 @@ export class EventStream implements AsyncIterableIterator<PushEvent> {
   readonly #buffer = new Queue<Entry>();
   readonly #waiters = new Queue<Waiter>();
   /** Events the consumer has been given and not yet moved past. */
-  readonly #inHand: Array<() => void> = [];
+  readonly #inHand: Settle[] = [];
   #done = false;
   #error: { readonly value: unknown } | undefined;
   readonly #onAbort = (): void => this.end();
@@ -37,26 +45,33 @@ export class EventStream implements AsyncIterableIterator<PushEvent> {
     else signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
-  /** Offers an event; the promise resolves once the consumer has moved past it (or the loop ended). */
-  push(event: PushEvent): Promise<void> | undefined {
+  /**
+   * Offers an event. The promise resolves with true once the consumer has moved past it
+   * (asked for the next event, or ended the loop after it was given this one), or with false
+   * when the loop ended before yielding it: dropped, not handled, its cursor must not move.
+   * Undefined when the loop has already ended (it takes nothing any more).
+   */
+  push(event: PushEvent): Promise<boolean> | undefined {
     if (this.#done) return undefined;
-    return new Promise<void>((handled) => {
+    return new Promise<boolean>((settle) => {
       const waiter = this.#waiters.shift();
       if (waiter) {
-        this.#inHand.push(handled);
+        // With another next() still waiting, the consumer has already asked for the event after this one.
+        if (this.#waiters.length > 0) settle(true);
+        else this.#inHand.push(settle);
         waiter.resolve({ value: event, done: false });
       } else {
-        this.#buffer.push({ event, handled });
+        this.#buffer.push({ event, settle });
       }
     });
   }
 
   next(): Promise<IteratorResult<PushEvent>> {
     // Asking for the next event is what says the previous ones were handled.
-    for (const handled of this.#inHand.splice(0)) handled();
+    for (const settle of this.#inHand.splice(0)) settle(true);
     const entry = this.#buffer.shift();
     if (entry) {
-      this.#inHand.push(entry.handled);
+      this.#inHand.push(entry.settle);
       return Promise.resolve({ value: entry.event, done: false });
     }
     if (this.#error) {
@@ -92,9 +107,10 @@ export class EventStream implements AsyncIterableIterator<PushEvent> {
     this.#done = true;
     this.#signal?.removeEventListener('abort', this.#onAbort);
     this.#onEnd(this);
-    // Nobody will move past these any more; whoever waits on them must not wait forever.
-    for (const handled of this.#inHand.splice(0)) handled();
-    for (let entry = this.#buffer.shift(); entry; entry = this.#buffer.shift()) entry.handled();
+    // Nobody will move past these any more; whoever waits on them must not wait forever. What
+    // the consumer was given counts as handled; what it never saw is dropped, and says so.
+    for (const settle of this.#inHand.splice(0)) settle(true);
+    for (let entry = this.#buffer.shift(); entry; entry = this.#buffer.shift()) entry.settle(false);
     let waiter = this.#waiters.shift();
     if (waiter && error) {
       waiter.reject(error.value);

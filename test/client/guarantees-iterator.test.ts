@@ -2,17 +2,24 @@
 //  - stop(): a pending next() resolves {done: true}, and so do later ones;
 //  - the client fails (revoked token): a pending next() rejects with the final error (an
 //    AuthenticationError), and next() then gives {done: true};
-//  - two concurrent next() calls both settle (each gets an event, or both end at stop());
+//  - two concurrent next() calls both settle (each gets an event, or both end at stop()),
+//    also when both events belong to one conversation;
 //  - removeAllListeners() does not detach an iterator;
 //  - a conversation's cursor moves to a message yielded by the iterator only once the
 //    consumer asks for the next event;
+//  - an event the loop never yielded (buffered when it ended by return(), its signal or
+//    stop()) does not move its conversation's cursor: after stop(), a new client on the same
+//    FileCursorStore file delivers it again;
 //  - overflow: with maxQueuedPerConversation 100, a consumer that stops pulling while 500
 //    messages are published in one group gets all 500 exactly once and in id order when it
 //    resumes (the client fetches over REST what it dropped from memory).
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { AuthenticationError, MemoryCursorStore, type PushClientOptions, type PushEvent } from '../../src/index.js';
-import { Scene, ascending, track, turns, waitFor, within, settleWithin, type Tracked } from '../support/guarantees.js';
+import { AuthenticationError, FileCursorStore, MemoryCursorStore, PushClient, type PushClientOptions, type PushEvent } from '../../src/index.js';
+import { QUICK, Scene, ascending, recordEvents, track, turns, waitFor, within, settleWithin, type Tracked } from '../support/guarantees.js';
 import { nextEvent } from '../support/wait.js';
 
 /** Pulls from `iterator` until an event matches; the others are returned too, in order. */
@@ -94,6 +101,26 @@ describe('guarantees: events() always ends (point 3)', { timeout: 30_000 }, () =
     }
   });
 
+  it('two concurrent next() calls each get an event when both events belong to one conversation', async () => {
+    const scene = await Scene.create();
+    try {
+      const { client, server, group, friend } = scene;
+      await scene.start();
+      const iterator = client.events();
+      const a = track(iterator.next());
+      const b = track(iterator.next());
+      // One conversation: the second message goes out only once the first counts as handled,
+      // and the consumer said so by already waiting with a second next().
+      server.post(group.id, friend.id, 'one');
+      server.post(group.id, friend.id, 'two');
+      const both = await within(() => a.settled && b.settled, 3_000);
+      assert.ok(both, `both concurrent next() calls settle: first ${textOf(a)}, second ${textOf(b)}`);
+      assert.deepEqual([textOf(a), textOf(b)], ['line.create:one', 'line.create:two']);
+    } finally {
+      await scene.close();
+    }
+  });
+
   it('two concurrent next() calls both end at stop()', async () => {
     const scene = await Scene.create();
     try {
@@ -160,6 +187,76 @@ describe('guarantees: events() always ends (point 3)', { timeout: 30_000 }, () =
       await waitFor(() => store.entries()[dmKey] === marker, 'the DM cursor to reach the marker');
     } finally {
       await scene.close();
+    }
+  });
+
+  it('a loop that ends by return() or its signal moves no cursor past an event it never yielded', async () => {
+    for (const how of ['return()', 'signal'] as const) {
+      const store = new MemoryCursorStore();
+      const scene = await Scene.create({ cursorStore: store });
+      try {
+        const { client, server, group, friend, me } = scene;
+        const dmKey = `dm:${scene.chatId}`;
+        const abort = new AbortController();
+        const iterator = client.events({ signal: abort.signal });
+        // An async listener as well: the loop's word must count when other promises are awaited with it.
+        client.on('direct_message.create', async () => undefined);
+        await scene.start();
+        // A DM the loop handles, so that the thread has a cursor to stay at.
+        const d0 = server.sendDirectMessage(friend.id, me.id, 'd0').id;
+        await pullUntil(iterator, (e) => e.type === 'direct_message.create' && e.message.id === d0, `${how}: the iterator to yield d0`);
+        const a = server.post(group.id, friend.id, 'A').id;
+        await pullUntil(iterator, (e) => e.type === 'line.create' && e.message.id === a, `${how}: the iterator to yield A`); // d0 is handled
+        await waitFor(() => store.entries()[dmKey] === d0, `${how}: the DM cursor to reach d0`);
+        // The loop holds A; B arrives in the DM thread and waits in the loop's buffer.
+        const b = server.sendDirectMessage(friend.id, me.id, 'B').id;
+        await scene.received([b], `${how}: B to reach the listeners (and the loop's buffer)`);
+        if (how === 'return()') await iterator.return!();
+        else abort.abort();
+        await turns();
+        assert.equal(store.entries()[dmKey], d0, `${how}: B was never yielded, so the DM cursor stays at d0`);
+        // The client goes on: a later DM is handled by a listener and moves the cursor as usual.
+        const later = server.sendDirectMessage(friend.id, me.id, 'later').id;
+        await waitFor(() => store.entries()[dmKey] === later, `${how}: the DM cursor to move to a later message`);
+      } finally {
+        await scene.close();
+      }
+    }
+  });
+
+  it('stop() with an event still in the loop\'s buffer: a new client on the same FileCursorStore delivers it again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'groupme-push-iterator-'));
+    const file = join(dir, 'cursors.json');
+    const scene = await Scene.create({ cursorStore: new FileCursorStore(file) });
+    let second: PushClient | undefined;
+    try {
+      const { client, server, group, friend, me } = scene;
+      const iterator = client.events();
+      await scene.start();
+      // A DM the loop handles, so that the thread has a stored cursor to resume from.
+      const d0 = server.sendDirectMessage(friend.id, me.id, 'd0').id;
+      await pullUntil(iterator, (e) => e.type === 'direct_message.create' && e.message.id === d0, 'the iterator to yield d0');
+      const a = server.post(group.id, friend.id, 'A').id;
+      await pullUntil(iterator, (e) => e.type === 'line.create' && e.message.id === a, 'the iterator to yield A'); // d0 is handled
+      // The loop holds A; B arrives in the DM thread and waits in the loop's buffer, unseen.
+      const b = server.sendDirectMessage(friend.id, me.id, 'B').id;
+      await scene.received([b], "B to reach the listeners (and the loop's buffer)");
+      await settleWithin(client.stop(), 'stop()');
+
+      // An events()-only consumer never saw B: a restart on the same file must deliver it.
+      second = new PushClient({ token: me.token, pushUrl: server.pushUrl, apiUrl: server.apiUrl, ...QUICK, cursorStore: new FileCursorStore(file) });
+      const events = recordEvents(second);
+      await settleWithin(second.start(), 'the second start()');
+      const marker = server.sendDirectMessage(friend.id, me.id, 'marker').id;
+      await waitFor(() => events.some((e) => e.type === 'direct_message.create' && e.message.id === marker), 'a live DM to the second client');
+      const dms = events.flatMap((e) => (e.type === 'direct_message.create' ? [e.message.id] : []));
+      assert.deepEqual(dms, [b, marker], 'B, buffered but never yielded when the first client stopped, is delivered again (and d0, handled, is not)');
+      // A was in the consumer's hands (not moved past) when stop() came: in flight, so it comes again too.
+      await waitFor(() => events.some((e) => e.type === 'line.create' && e.message.id === a), 'A, in flight at stop(), to be delivered again');
+    } finally {
+      await second?.stop();
+      await scene.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
