@@ -18,7 +18,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { AuthenticationError, FileCursorStore, MemoryCursorStore, PushClient, type PushClientOptions, type PushEvent } from '../../src/index.js';
+import { AuthenticationError, FileCursorStore, MemoryCursorStore, PushClient, type PushEvent } from '../../src/index.js';
 import { QUICK, Scene, ascending, recordEvents, track, turns, waitFor, within, settleWithin, type Tracked } from '../support/guarantees.js';
 import { nextEvent } from '../support/wait.js';
 
@@ -261,12 +261,9 @@ describe('guarantees: events() always ends (point 3)', { timeout: 30_000 }, () =
   });
 
   it('overflow: a consumer that stops pulling while 500 messages arrive gets all 500, once each, in order', async () => {
-    // `maxQueuedPerConversation` is not in PushClientOptions on main yet: the options object
-    // is typed loosely here only, so that tsc stays clean until it exists. Liveness is slow:
-    // the look-alike pushing 500 messages in this same process blocks the event loop for a
-    // moment, which FAST's 300 ms liveness would take for a suspended process.
-    const options = { maxQueuedPerConversation: 100, liveness: { quietMs: 10_000, probeTimeoutMs: 5_000 } } as Partial<PushClientOptions>;
-    const scene = await Scene.create(options);
+    // Liveness is slow: the look-alike pushing 500 messages in this same process blocks the
+    // event loop for a moment, which FAST's 300 ms liveness would take for a suspended process.
+    const scene = await Scene.create({ maxQueuedPerConversation: 100, liveness: { quietMs: 10_000, probeTimeoutMs: 5_000 } });
     try {
       const { client, server, group, friend, me } = scene;
       const iterator = client.events();
