@@ -60,14 +60,11 @@ export function nestedOption<K extends string>(value: unknown, path: string, key
 /**
  * Refuses a key of a constructor's options (`owner` is `PushClient` or `GroupMeApi`) that
  * is not one of `keys`: a misspelt `subscribeALL` would otherwise be ignored, leaving the
- * default in force without a word. A known key within two letters of it (case aside) is
- * named as the likely one.
+ * default in force without a word. The message lists the keys there are.
  */
 export function knownOptions(options: object, owner: string, keys: readonly string[]): void {
   for (const key of Object.keys(options)) {
-    if (keys.includes(key)) continue;
-    const meant = closest(key, keys);
-    throw new TypeError(`Option ${key} is not an option; ${meant ? `did you mean ${meant}? ` : ''}${owner} takes ${list(keys)}.`);
+    if (!keys.includes(key)) throw new TypeError(`Option ${key} is not an option; ${owner} takes ${list(keys)}.`);
   }
 }
 
@@ -126,30 +123,6 @@ export function delayRange(given: { baseDelayMs?: unknown; maxDelayMs?: unknown 
     );
   }
   return { baseDelayMs, maxDelayMs };
-}
-
-/** The key nearest `key` (case ignored), if one is at most two edits away. */
-function closest(key: string, keys: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const known of keys) {
-    const distance = editDistance(key.toLowerCase(), known.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [known, distance];
-  }
-  return best;
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 function shown(value: unknown): string {

@@ -44,8 +44,8 @@ const BAD_CLIENT_OPTIONS: Array<[Loose<PushClientOptions>, string | RegExp]> = [
   [{ pushUrl: 42 }, 'Option pushUrl must be a string holding an absolute URL; got 42.'],
   [{ apiUrl: new URL('https://api.groupme.com/v3') }, 'Option apiUrl must be a string holding an absolute URL; got an object.'],
   // A misspelt option would otherwise be ignored, leaving its default in force without a word.
-  [{ subscribeALL: true } as Loose<PushClientOptions>, /^Option subscribeALL is not an option; did you mean subscribeAll\? PushClient takes token, pushUrl, apiUrl, subscribeAll, .*, cursorStore, .*\.$/],
-  [{ cursorstore: new MemoryCursorStore() } as Loose<PushClientOptions>, /^Option cursorstore is not an option; did you mean cursorStore\? PushClient takes /],
+  [{ subscribeALL: true } as Loose<PushClientOptions>, /^Option subscribeALL is not an option; PushClient takes token, pushUrl, apiUrl, subscribeAll, .*, cursorStore, .*\.$/],
+  [{ cursorstore: new MemoryCursorStore() } as Loose<PushClientOptions>, /^Option cursorstore is not an option; PushClient takes /],
   [{ retries: 3 } as Loose<PushClientOptions>, /^Option retries is not an option; PushClient takes token, .* and maxQueuedPerConversation\.$/],
   [{ restRateLimit: { perSecond: 0 } }, 'Option restRateLimit.perSecond must be a positive number; got 0.'],
   [{ restRateLimit: { perSecond: -2 } }, 'Option restRateLimit.perSecond must be a positive number; got -2.'],
@@ -99,7 +99,7 @@ const BAD_CLIENT_OPTIONS: Array<[Loose<PushClientOptions>, string | RegExp]> = [
 const BAD_API_OPTIONS: Array<[Loose<GroupMeApiOptions>, string]> = [
   [{ retries: 2 } as Loose<GroupMeApiOptions>, 'Option retries is not an option; GroupMeApi takes token, apiUrl, timeoutMs, retry and rateLimit.'],
   [{ requestTimeoutMs: 5_000 } as Loose<GroupMeApiOptions>, 'Option requestTimeoutMs is not an option; GroupMeApi takes token, apiUrl, timeoutMs, retry and rateLimit.'],
-  [{ rateLimits: {} } as Loose<GroupMeApiOptions>, 'Option rateLimits is not an option; did you mean rateLimit? GroupMeApi takes token, apiUrl, timeoutMs, retry and rateLimit.'],
+  [{ rateLimits: {} } as Loose<GroupMeApiOptions>, 'Option rateLimits is not an option; GroupMeApi takes token, apiUrl, timeoutMs, retry and rateLimit.'],
   [{ apiUrl: 42 }, 'Option apiUrl must be a string holding an absolute URL; got 42.'],
   [{ rateLimit: { perSecond: 0 } }, 'Option rateLimit.perSecond must be a positive number; got 0.'],
   [{ rateLimit: { burst: 0 } }, 'Option rateLimit.burst must be a number, 1 or more; got 0.'],
