@@ -42,7 +42,8 @@ export class RestFaults {
 
 /**
  * GroupMe's limiter, roughly: past `perSecond` requests within a second, per token, the
- * answer is 429 with `Retry-After: 1`. Off when `perSecond` is 0.
+ * answer is 429, with no `Retry-After` (no source shows GroupMe sending one). Off when
+ * `perSecond` is 0.
  */
 export class RateLimiter {
   readonly #perSecond: number;
@@ -60,7 +61,7 @@ export class RateLimiter {
     recent.push(now);
     this.#recent.set(key, recent);
     if (recent.length <= this.#perSecond) return undefined;
-    return { status: 429, error: errorText(429), retryAfterSeconds: 1 };
+    return { status: 429, error: errorText(429) };
   }
 }
 

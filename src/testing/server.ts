@@ -80,8 +80,10 @@ export interface GroupMeServerOptions {
   /** `'demo'` seeds a small named world, see `server.demo`. Default `'empty'`. */
   readonly seed?: 'demo' | 'empty';
   /**
-   * Answer 429 (`Retry-After: 1`) past this many REST requests a second per token, as
-   * GroupMe does at about 10. Default 0: off.
+   * Answer 429 (with no `Retry-After`, as observed) past this many REST requests a second
+   * per token, as GroupMe does at about 10. Default 0, off: the tests relax the client's
+   * REST pacing for speed, and the client's default pacing (5 a second) stays under the
+   * observed limit anyway.
    */
   readonly rateLimitPerSecond?: number;
   /** `GET /direct_messages` paging: `after_id` ignored and 20 a page by default. */

@@ -401,14 +401,14 @@ describe('REST /v3', { timeout: 20_000 }, () => {
 });
 
 describe('REST rate limit', { timeout: 10_000 }, () => {
-  it('rateLimitPerSecond: 429 with Retry-After: 1 past the limit, per token', async () => {
+  it('rateLimitPerSecond: 429 with no Retry-After past the limit, per token', async () => {
     const server = await createGroupMeServer({ pingIntervalMs: 0, rateLimitPerSecond: 3 });
     try {
       const a = server.addUser({ name: 'A' });
       const b = server.addUser({ name: 'B' });
       const burst = await Promise.all(Array.from({ length: 4 }, () => api(server, '/users/me', { token: a.token })));
       assert.deepEqual(burst.map((r) => r.status).sort(), [200, 200, 200, 429]);
-      assert.equal(burst.find((r) => r.status === 429)!.headers.get('retry-after'), '1');
+      assert.equal(burst.find((r) => r.status === 429)!.headers.get('retry-after'), null, 'no source shows GroupMe sending one');
       assert.equal((await api(server, '/users/me', { token: b.token })).status, 200);
     } finally {
       await server.close();
