@@ -1,4 +1,5 @@
 import type { PushChannel } from '../events/channel.js';
+import type { AuthenticationError } from '../errors/authentication-error.js';
 import { GroupMePushError } from '../errors/groupme-push-error.js';
 import { HandshakeError } from '../errors/handshake-error.js';
 import { LivenessError } from '../errors/liveness-error.js';
@@ -18,6 +19,12 @@ import type { ResolvedOptions } from './options.js';
 export interface ConnectionHooks {
   /** Subscribes every wanted channel on a fresh transport; rejects when the connection must be retried. */
   subscribe(transport: FayeTransport): Promise<void>;
+  /**
+   * Whether `GET /users/me` refuses the token now: the refusal when it does, null when it
+   * accepts it or cannot tell. Never rejects. Asked when the server refused a probe, which
+   * a revoked token explains as well as a lost session.
+   */
+  tokenRefusal(): Promise<AuthenticationError | null>;
   /** A connection is about to be (re)built: what is published from now on may follow a gap. */
   connecting(): void;
   /** Every wanted channel is acknowledged on a rebuilt connection. */
@@ -121,9 +128,7 @@ export class Connection {
     const outcome = await probeWithin(() => transport.probe(this.#probeChannel()), timeoutMs);
     if (outcome === 'unanswered') throw new TimeoutError('a ping (a /meta/subscribe of /user)', timeoutMs);
     if (outcome === 'refused') {
-      const error = new SessionLostError('a ping was refused');
-      if (this.#transport === transport) this.end({ kind: 'session-lost', error });
-      throw error;
+      throw await this.#probeRefused(transport, new SessionLostError('a ping was refused'));
     }
     this.#liveness.touch();
     return performance.now() - started;
@@ -212,8 +217,22 @@ export class Connection {
   }
 
   #onDead(verdict: LivenessVerdict): void {
-    if (verdict.kind === 'refused') this.end({ kind: 'session-lost', error: new SessionLostError(verdict.detail) });
+    if (verdict.kind === 'refused') void this.#probeRefused(this.#transport, new SessionLostError(verdict.detail));
     else this.end({ kind: verdict.kind, error: new LivenessError(verdict.detail) });
+  }
+
+  /**
+   * A refused probe is a lost session or a revoked token; `/users/me` tells which, so that
+   * a revoked token ends the client at once instead of after a reconnect whose subscribe
+   * is refused in turn. Resolves with the error the connection ended with.
+   */
+  async #probeRefused(transport: FayeTransport | undefined, lost: SessionLostError): Promise<AuthenticationError | SessionLostError> {
+    const refusal = await this.#hooks.tokenRefusal();
+    if (this.#transport === transport) {
+      if (refusal) this.end({ kind: 'token-refused', error: refusal });
+      else this.end({ kind: 'session-lost', error: lost });
+    }
+    return refusal ?? lost;
   }
 
   #scheduleHealthy(): void {

@@ -102,6 +102,10 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     const inbox = new Inbox(this.#delivery, this.#options.subscribeAll ? (channel) => this.#subscribeLater(channel) : undefined);
     this.#connection = new Connection(this.#options, () => userChannel(this.#userId!), inbox, {
       subscribe: (transport) => this.#subscriptions.holdAll(transport, () => this.#connection.transport, this.#abort?.signal),
+      tokenRefusal: () => this.api.me({ signal: this.#abort?.signal }).then(
+        () => null,
+        (error: unknown) => (error instanceof AuthenticationError ? error : null),
+      ),
       connecting: () => {
         this.#catchUp.cancel();
         if (this.#options.catchUp) this.#delivery.holdAll();
@@ -171,7 +175,8 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
    * Asks the push server a question it always answers, on the open connection (the same
    * probe the client sends by itself after a quiet spell), and resolves with the round trip
    * in milliseconds. Rejects with `SessionLostError` when the server refused it (the client
-   * then rebuilds the connection by itself) and `TimeoutError` when no answer came within
+   * then rebuilds the connection by itself), `AuthenticationError` when it refused it
+   * because the token was revoked (the client has failed), and `TimeoutError` when no answer came within
    * `liveness.probeTimeoutMs`. Handy for a health check: GroupMe may send nothing at all on
    * a healthy connection for ten minutes.
    */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BayeuxMessage, ExtensionCallback, NodeAdapter } from 'faye';
-import { AuthenticationError, PushClient, SubscriptionError } from '../../src/index.js';
+import { AuthenticationError, PushClient, SessionLostError, SubscriptionError } from '../../src/index.js';
 import { createGroupMeServer } from '../../src/testing/index.js';
 import { tearDownFayeClient } from '../../src/transport/teardown.js';
 import { bareFayeServer } from '../support/bare-faye-server.js';
@@ -156,6 +156,23 @@ describe('failed frees what stop() frees (issue #11, point 4)', { timeout: 30_00
       world.server.dropConnections();
       await assert.rejects(listing, AuthenticationError);
       await until(() => world.client.state === 'failed');
+    } finally {
+      await world.close();
+    }
+  });
+});
+
+describe('a token revoked on a quiet connection (issue #10, point 3)', { timeout: 30_000 }, () => {
+  it('the refused probe is checked with /users/me: the client fails at once, with no reconnect first', async () => {
+    const world = await FaultWorld.create({ catchUp: false });
+    try {
+      await world.client.start();
+      world.server.revokeToken(world.me.token);
+      // Nothing is published: only the liveness probe finds out.
+      await until(() => world.client.state === 'failed');
+      assert.deepEqual(world.transitions(), ['connecting', 'connected', 'failed']);
+      assert.ok(world.errors.some((e) => e instanceof AuthenticationError));
+      assert.ok(!world.errors.some((e) => e instanceof SessionLostError), 'not taken for a lost session');
     } finally {
       await world.close();
     }
