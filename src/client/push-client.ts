@@ -102,10 +102,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     const inbox = new Inbox(this.#delivery, this.#options.subscribeAll ? (channel) => this.#subscribeLater(channel) : undefined);
     this.#connection = new Connection(this.#options, () => userChannel(this.#userId!), inbox, {
       subscribe: (transport) => this.#subscriptions.holdAll(transport, () => this.#connection.transport, this.#abort?.signal),
-      tokenRefusal: () => this.api.me({ signal: this.#abort?.signal }).then(
-        () => null,
-        (error: unknown) => (error instanceof AuthenticationError ? error : null),
-      ),
+      tokenRefusal: () => this.#tokenRefusal(),
       connecting: () => {
         this.#catchUp.cancel();
         if (this.#options.catchUp) this.#delivery.holdAll();
@@ -362,6 +359,28 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
 
   #throwIfAborted(abort: AbortController): void {
     if (abort.signal.aborted) throw this.#finalError ?? new ClientStoppedError('start()');
+  }
+
+  /**
+   * Asks `/users/me` whether the token is refused, within one probe timeout: a refused probe
+   * waits on this before its connection is rebuilt, and a slow or failing REST API must not
+   * hold a lost session's recovery for a whole retry budget (null: it cannot tell).
+   */
+  async #tokenRefusal(): Promise<AuthenticationError | null> {
+    const check = new AbortController();
+    const timer = setTimeout(() => check.abort(), this.#options.liveness.probeTimeoutMs);
+    const outer = this.#abort?.signal;
+    const abort = (): void => check.abort();
+    outer?.addEventListener('abort', abort, { once: true });
+    try {
+      await this.api.me({ signal: check.signal });
+      return null;
+    } catch (error) {
+      return error instanceof AuthenticationError ? error : null;
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', abort);
+    }
   }
 
   /** Failed or stopped: nothing comes back. */
