@@ -89,7 +89,10 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       this.#book,
       { maxQueued: this.#options.maxQueuedPerConversation, dedupeCapacity: this.#options.dedupeCapacity },
     );
-    this.#subscriptions = new Subscriptions(this.api, { subscribed: (channel) => void this.emit('subscribed', channel), error: report }, this.#options.liveness.probeTimeoutMs);
+    this.#subscriptions = new Subscriptions(
+      { subscribed: (channel) => void this.emit('subscribed', channel), error: report, tokenRefusal: () => this.#tokenRefusal() },
+      this.#options.liveness.probeTimeoutMs,
+    );
     const catchUpBackoff = new Backoff(this.#options.reconnectBaseDelayMs, this.#options.reconnectMaxDelayMs);
     this.#catchUp = new CatchUpRunner(this.api, this.#delivery, this.#book, this.#watermark, catchUpBackoff, {
       userId: () => this.#userId!,
@@ -101,7 +104,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     });
     const inbox = new Inbox(this.#delivery, this.#options.subscribeAll ? (channel) => this.#subscribeLater(channel) : undefined);
     this.#connection = new Connection(this.#options, () => userChannel(this.#userId!), inbox, {
-      subscribe: (transport) => this.#subscriptions.holdAll(transport, () => this.#connection.transport, this.#abort?.signal),
+      subscribe: (transport) => this.#subscriptions.holdAll(transport, () => this.#connection.transport),
       tokenRefusal: () => this.#tokenRefusal(),
       connecting: () => {
         this.#catchUp.cancel();
@@ -238,7 +241,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
         listing = await listConversations(this.api, { signal: abort.signal });
         this.#throwIfAborted(abort);
         for (const channel of listing.map(channelOf)) this.#subscriptions.want(channel);
-        await this.#subscriptions.holdAll(this.#connection.transport!, () => this.#connection.transport, abort.signal);
+        await this.#subscriptions.holdAll(this.#connection.transport!, () => this.#connection.transport);
         this.#throwIfAborted(abort);
       }
       this.#connection.established();
@@ -284,7 +287,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     if (this.#over()) return error;
     if (this.#connection.transport !== transport) return null;
     try {
-      return await this.#subscriptions.judge(error, channel, transport, this.#abort?.signal);
+      return await this.#subscriptions.judge(error, channel, transport);
     } catch (verdict) {
       if (this.#endFor(verdict, transport) && verdict instanceof SessionLostError) return null;
       // Judging took a while: a connection rebuilt meanwhile holds the channel again.
@@ -336,7 +339,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     const transport = this.#connection.transport;
     if (!transport || this.#subscriptions.has(channel)) return;
     this.#subscriptions.want(channel);
-    void this.#subscriptions.hold(channel, transport, () => this.#connection.transport, this.#abort?.signal).catch((error: unknown) => {
+    void this.#subscriptions.hold(channel, transport, () => this.#connection.transport).catch((error: unknown) => {
       // A subscribe that timed out or could not be judged leaves the channel to the next connection.
       if (!this.#endFor(error, transport) && this.#connection.transport === transport && error instanceof GroupMePushError) this.emit('error', error);
     });
@@ -363,8 +366,9 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
 
   /**
    * Asks `/users/me` whether the token is refused, within one probe timeout: a refused probe
-   * waits on this before its connection is rebuilt, and a slow or failing REST API must not
-   * hold a lost session's recovery for a whole retry budget (null: it cannot tell).
+   * or subscribe waits on this before its connection is rebuilt or its channel dropped, and
+   * a slow or failing REST API must not hold a lost session's recovery for a whole retry
+   * budget (null: it cannot tell).
    */
   async #tokenRefusal(): Promise<AuthenticationError | null> {
     const check = new AbortController();
