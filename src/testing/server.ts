@@ -61,6 +61,9 @@ export interface MembershipStatesOptions {
   readonly pageSize?: number;
 }
 
+/** Requests a second per token past which GroupMe answered 429 in public reports. */
+const OBSERVED_RATE_LIMIT = 10;
+
 /** How to start a look-alike server. */
 export interface GroupMeServerOptions {
   /** Default 0: a free port, chosen once and kept across `restart()`. */
@@ -80,10 +83,9 @@ export interface GroupMeServerOptions {
   /** `'demo'` seeds a small named world, see `server.demo`. Default `'empty'`. */
   readonly seed?: 'demo' | 'empty';
   /**
-   * Answer 429 (with no `Retry-After`, as observed) past this many REST requests a second
-   * per token, as GroupMe does at about 10. Default 0, off: the tests relax the client's
-   * REST pacing for speed, and the client's default pacing (5 a second) stays under the
-   * observed limit anyway.
+   * Answer 429 (with no `Retry-After`, as observed) past this many REST requests within a
+   * second per token; refused requests count too. Default 10, GroupMe's observed limit;
+   * 0 turns it off.
    */
   readonly rateLimitPerSecond?: number;
   /** `GET /direct_messages` paging: `after_id` ignored and 20 a page by default. */
@@ -135,7 +137,7 @@ export class GroupMeServer {
       this.#world,
       this.#actions,
       this.#restFaults,
-      new RateLimiter(nonNegative('rateLimitPerSecond', options.rateLimitPerSecond ?? 0)),
+      new RateLimiter(nonNegative('rateLimitPerSecond', options.rateLimitPerSecond ?? OBSERVED_RATE_LIMIT)),
       restReadings(options),
     );
     this.demo = options.seed === 'demo' ? seedDemo(this) : undefined;

@@ -11,10 +11,11 @@ function ascending(ids: readonly string[]): boolean {
 
 // Every test here runs the look-alike server in its default, as-observed profile: no pings,
 // /meta/connect held 600 s, /direct_messages ignoring after_id with 20 a page, short pages
-// in the middle of group histories, /memberships/states paged.
+// in the middle of group histories, /memberships/states paged, 429 past 10 requests a second.
 describe('against GroupMe as observed', { timeout: 60_000 }, () => {
   it('catches up 250 DMs in one thread and 250 group messages after one disconnect, once each and in order', async () => {
-    const world = await FaultWorld.create({ restRateLimit: { perSecond: 50, burst: 10 } });
+    // The client's default REST pacing, against the server's default limiter (GroupMe's ~10/s).
+    const world = await FaultWorld.create({ restRateLimit: undefined });
     try {
       const baseline = nextEvent(world.client, 'catch-up');
       await world.client.start();
@@ -38,6 +39,7 @@ describe('against GroupMe as observed', { timeout: 60_000 }, () => {
       const dms = world.server.requestLog.filter((r) => r.path === '/v3/direct_messages');
       assert.ok(dms.length >= 250 / 20, `the thread was walked back page by page (${dms.length} reads)`);
       assert.ok(dms.every((r) => r.query.after_id === undefined), 'after_id is never sent for DMs');
+      assert.deepEqual(world.server.requestLog.filter((r) => r.status === 429), [], 'the default pacing stays under the limit');
     } finally {
       await world.close();
     }

@@ -14,7 +14,8 @@ describe('GroupMeApi', { timeout: 20_000 }, () => {
   const fast = { retries: 2, baseDelayMs: 1, maxDelayMs: 50 };
 
   before(async () => {
-    server = await createGroupMeServer({ pingIntervalMs: 0 });
+    // Routes, not pacing: one token sends many requests back to back here.
+    server = await createGroupMeServer({ pingIntervalMs: 0, rateLimitPerSecond: 0 });
     me = server.addUser({ name: 'Me' });
     bob = server.addUser({ name: 'Bob' });
     group = server.addGroup({ name: 'G', members: [me.id, bob.id] });
