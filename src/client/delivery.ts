@@ -37,6 +37,12 @@ interface ConversationQueue {
   readonly live: Queue<PushEvent>;
   /** Messages fetched over REST: never held, always delivered before the live ones. */
   readonly caughtUp: Queue<PushEvent>;
+  /**
+   * Ids of the messages in `live` still owed to the listeners. Catch-up takes an id out when
+   * it fetches that message, so the live copy is dropped however many messages the gap held:
+   * the dedupe window alone forgets a held copy once more than its capacity went out meanwhile.
+   */
+  readonly owed: Set<string>;
   running: boolean;
   /** Resolves the catch-up waiting for room in `caughtUp`. */
   room: (() => void) | undefined;
@@ -57,8 +63,9 @@ interface ConversationQueue {
  * fetches it again), and any other event (typing, a reaction) is dropped and reported.
  *
  * Duplicates (a message live and again in catch-up, or on two channels) are dropped when
- * they reach the door, by a window of the last `dedupeCapacity` message ids; catch-up reads
- * from the cursor, which only moves past delivered messages, so nothing older comes back.
+ * they reach the door, by a window of the last `dedupeCapacity` message ids, and a held
+ * live message is dropped when catch-up fetches it, however long the gap (`owed`); catch-up
+ * reads from the cursor, which only moves past delivered messages, so nothing older comes back.
  */
 export class Delivery {
   readonly #hooks: DeliveryHooks;
@@ -161,11 +168,13 @@ export class Delivery {
     }
     const queue = existing ?? this.#queueOf(key);
     if (queue.live.length >= this.#maxQueued) {
-      if (event.type === 'line.create' || event.type === 'direct_message.create') this.markGap(key);
+      if (isMessage(event)) this.markGap(key);
       this.#hooks.overflow(key, event);
       return;
     }
     queue.live.push(event);
+    const id = messageIdOf(event);
+    if (id !== undefined) queue.owed.add(id);
     this.#wake(queue);
   }
 
@@ -177,6 +186,8 @@ export class Delivery {
     if (this.#closed) return undefined;
     const key = conversationKeyOf(event);
     const queue = this.#queueOf(key);
+    const id = messageIdOf(event);
+    if (id !== undefined) queue.owed.delete(id);
     queue.caughtUp.push(event);
     this.#wake(queue);
     if (queue.caughtUp.length < this.#maxQueued) return undefined;
@@ -219,7 +230,7 @@ export class Delivery {
   #queueOf(key: string): ConversationQueue {
     let queue = this.#queues.get(key);
     if (!queue) {
-      queue = { key, live: new Queue(), caughtUp: new Queue(), running: false, room: undefined };
+      queue = { key, live: new Queue(), caughtUp: new Queue(), owed: new Set(), running: false, room: undefined };
       this.#queues.set(key, queue);
       this.#idle = false;
     }
@@ -242,7 +253,12 @@ export class Delivery {
         queue.room = undefined;
         room();
       }
-      if (event === undefined && !this.#isHeld(queue.key)) event = queue.live.shift();
+      if (event === undefined && !this.#isHeld(queue.key)) {
+        event = queue.live.shift();
+        const id = event === undefined ? undefined : messageIdOf(event);
+        // Fetched by catch-up while it waited here (or queued twice, from two channels).
+        if (id !== undefined && !queue.owed.delete(id)) continue;
+      }
       if (event === undefined) {
         queue.running = false;
         // A queue with nothing held and nothing in it is forgotten: one per active conversation, not per conversation ever seen.
@@ -266,11 +282,19 @@ export class Delivery {
    * was still in flight is delivered again after a restart rather than marked done).
    */
   #deliverOne(key: string, event: PushEvent): Promise<unknown> | undefined {
-    const message = event.type === 'line.create' || event.type === 'direct_message.create' ? event.message : undefined;
+    const message = isMessage(event) ? event.message : undefined;
     if (message && !this.#seen.add(message.id)) return undefined;
     const dispatched = this.#hooks.dispatch(event, this.#inSync);
     if (!message) return dispatched;
     if (!dispatched) return this.#cursors.advance(key, message.id);
     return dispatched.then((handled) => (handled === false || this.#closed ? undefined : this.#cursors.advance(key, message.id)));
   }
+}
+
+function isMessage(event: PushEvent): event is Extract<PushEvent, { type: 'line.create' | 'direct_message.create' }> {
+  return event.type === 'line.create' || event.type === 'direct_message.create';
+}
+
+function messageIdOf(event: PushEvent): string | undefined {
+  return isMessage(event) ? event.message.id : undefined;
 }

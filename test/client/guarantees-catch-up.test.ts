@@ -74,7 +74,7 @@ describe('guarantees: order while catching up (point 5)', { timeout: 30_000 }, (
 });
 
 describe('guarantees: dedupe beyond the window (point 6)', { timeout: 30_000 }, () => {
-  it('a group whose history fails during a catch-up while 60 live messages arrive: each delivered once', async () => {
+  it('a group whose history fails during a catch-up while 150 live messages arrive (three windows of 50): each delivered once', async () => {
     const scene = await Scene.create({
       dedupeCapacity: 50,
       // Two tries per read: a fault of 2 fails exactly one catch-up of the group.
@@ -97,8 +97,8 @@ describe('guarantees: dedupe beyond the window (point 6)', { timeout: 30_000 }, 
       const failedAt = reports.findIndex(failedGroup);
 
       const live: string[] = [];
-      for (let i = 0; i < 60; i++) live.push(server.post(group.id, friend.id, `live ${i}`).id);
-      await scene.received([gap, ...live], 'the gap message and the 60 live ones');
+      for (let i = 0; i < 150; i++) live.push(server.post(group.id, friend.id, `live ${i}`).id);
+      await scene.received([gap, ...live], 'the gap message and the 150 live ones');
       // The retried catch-up reads the history again once it heals. Waited for when the client
       // reports it; the end marker below is delivered after it in the group's order anyway.
       await within(() => reports.slice(failedAt + 1).some((r) => r.failures.length === 0 && r.error === null), 5_000);
