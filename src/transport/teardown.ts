@@ -4,10 +4,18 @@ import { removePageListeners } from './page-listeners.js';
 // faye 1.4.3 internals touched here, and only here. `disconnect()` alone leaves a retry
 // timer, pending envelope timers, an HTTP long-poll or a WebSocket in its closing
 // handshake: each keeps Node alive (for seconds, or forever when the server is gone).
+interface FayeSocketInternals {
+  close?(): void;
+  _stream?: { destroy?(): void };
+}
 interface FayeTransportInternals {
   close?(): void;
   removeAllTimeouts?(): void;
-  _socket?: { _stream?: { destroy?(): void } };
+  /** Set only once a WebSocket is open: one still opening is reachable only through `callback`. */
+  _socket?: FayeSocketInternals;
+  /** faye's Deferrable: called with the WebSocket once it opens. */
+  callback?(fn: (socket: FayeSocketInternals | undefined) => void): void;
+  connect?(): void;
 }
 interface FayeEnvelopeInternals {
   timer?: ReturnType<typeof setTimeout> | null;
@@ -71,7 +79,12 @@ export function tearDownFayeClient(client: Client): void {
     for (const transport of transports) {
       transport.close?.();
       // A WebSocket close waits for the server's close frame; a dead server never sends it.
-      transport._socket?._stream?.destroy?.();
+      destroySocket(transport._socket);
+      // A WebSocket still opening (a client torn down mid-reconnect, or one a late send
+      // opened) is in no field until it opens, and would then stay open for good: it is
+      // destroyed when it opens, and no other is opened.
+      if (transport.connect) transport.connect = () => undefined;
+      transport.callback?.(destroySocket);
     }
     dispatcher.close?.();
   });
@@ -91,4 +104,9 @@ function abortRequest(request: unknown): void {
     },
     () => undefined,
   );
+}
+
+function destroySocket(socket: FayeSocketInternals | undefined): void {
+  socket?.close?.();
+  socket?._stream?.destroy?.();
 }

@@ -74,6 +74,54 @@ describe('lifecycle', { timeout: 40_000 }, () => {
     }
   });
 
+  it('failed frees what stop() frees: with no stop() call, nothing keeps the process alive', async () => {
+    const server = await createGroupMeServer({ pingIntervalMs: 0 });
+    try {
+      const me = server.addUser({ name: 'Me' });
+      const other = server.addUser({ name: 'Other' });
+      server.addGroup({ name: 'G', members: [me.id, other.id] });
+      server.addChat(me.id, other.id);
+      const result = await runScript(
+        `
+        import { mkdtempSync } from 'node:fs';
+        import { tmpdir } from 'node:os';
+        import { join } from 'node:path';
+        import { FileCursorStore, PushClient } from './src/index.ts';
+        const { TOKEN: token, PUSH_URL: pushUrl, API_URL: apiUrl } = process.env;
+        const cursorStore = new FileCursorStore(join(mkdtempSync(join(tmpdir(), 'groupme-push-failed-')), 'cursors.json'));
+        const client = new PushClient({ token, pushUrl, apiUrl, subscribeAll: true, cursorStore, reconnect: { baseDelayMs: 50, maxDelayMs: 200 } });
+        const caughtUp = new Promise((resolve) => client.on('catch-up', resolve));
+        const failed = new Promise((resolve) => client.on('state', (s) => s.current === 'failed' && resolve(s.error?.name)));
+        client.on('error', () => {});
+        const loop = (async () => { for await (const _ of client.events()) {} })().then(() => 'ended', (e) => e.name);
+        await client.start();
+        await caughtUp;
+        console.log('started');
+        console.log(await failed);
+        console.log(await loop);
+        const held = () => process.getActiveResourcesInfo().filter((r) => r !== 'PipeWrap' && r !== 'TTYWrap');
+        for (let turn = 0; turn < 100 && held().length > 0; turn++) await new Promise((r) => setImmediate(r));
+        console.log(JSON.stringify(held()));
+        `,
+        { TOKEN: me.token, PUSH_URL: server.pushUrl, API_URL: server.apiUrl },
+        (line) => {
+          if (line !== 'started') return;
+          server.revokeToken(me.token);
+          server.dropConnections();
+        },
+      );
+      assert.equal(result.stderr, '');
+      assert.equal(result.code, 0, `the process ended by itself; it printed ${JSON.stringify(result.stdout)}`);
+      assert.deepEqual(
+        result.stdout.trim().split('\n'),
+        ['started', 'AuthenticationError', 'AuthenticationError', '[]'],
+        'failed with the token refused, the loop threw it, and no Timeout, socket or other handle is left',
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
   it('stop() while the push server is unreachable still lets the process exit', async () => {
     const result = await runScript(`
       import { PushClient } from './src/index.ts';
