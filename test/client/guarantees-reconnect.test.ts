@@ -90,6 +90,15 @@ describe('guarantees: one outage, one step (point 4)', { timeout: 30_000 }, () =
         return previous?.startsWith('reconnecting') ? [`${previous} → ${line}`] : [];
       });
       assert.deepEqual(withoutAttempt, [], `each failed attempt yields exactly one reconnecting event; the sequence was:\n${outage.join('\n')}`);
+      // One backoff step per attempt: the k-th wait is at most base × 2^k (equal jitter keeps it
+      // above half of that), so a failure counted twice shows as a wait a step too long.
+      const waits = states.filter((c) => c.current === 'reconnecting').map((c) => c.retryInMs);
+      const { baseDelayMs, maxDelayMs } = { baseDelayMs: 50, maxDelayMs: 400, ...QUICK.reconnect };
+      const tooLong = waits.flatMap((wait, k) => {
+        const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** k);
+        return wait !== null && wait <= ceiling && wait >= ceiling / 2 ? [] : [`attempt ${k}: ${wait} ms, expected ${ceiling / 2}-${ceiling}`];
+      });
+      assert.deepEqual(tooLong, [], `one backoff step per failed attempt; waits were ${waits.join(', ')}`);
       assert.deepEqual(
         errors.filter((e) => e instanceof ClientStoppedError).map((e) => e.message),
         [],
