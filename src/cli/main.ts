@@ -121,7 +121,7 @@ program
     exitCode = await demo(io);
   });
 
-// No top-level await: the entry also builds as CommonJS.
+// Exit codes are set, not forced with process.exit(), so that stdout drains first.
 program.parseAsync(process.argv).then(
   () => {
     process.exitCode = exitCode;

@@ -8,6 +8,7 @@ import { endpointProblem, tokenProblem } from '../../src/util/validate.js';
 import { endpoints } from '../../src/cli/connection.js';
 import { eventFilter, parseTypes } from '../../src/cli/event-types.js';
 import { Diagnostics, eventJson, useColor } from '../../src/cli/output.js';
+import { readRelayTokens } from '../../src/cli/relay-tokens.js';
 import { readToken } from '../../src/cli/token.js';
 import { parsePushMessage } from '../../src/events/parse.js';
 
@@ -62,6 +63,15 @@ describe('cli helpers', () => {
         return true;
       });
       await assert.rejects(readToken({ env: { GROUPME_TOKEN: 'abc 123' } }), /GROUPME_TOKEN holds a space/);
+      // The relay's token file, one token a line, goes through the same check.
+      await writeFile(join(dir, 'tokens'), '# accounts\ngood-token-1\nbad token-secret\n');
+      await assert.rejects(readRelayTokens(join(dir, 'tokens'), {}), (e: unknown) => {
+        assert.ok(e instanceof CliError && e.exitCode === 2, String(e));
+        assert.match(e.message, /^Line 3 of the token file .* holds a space/);
+        assert.ok(!e.message.includes('token-secret'));
+        return true;
+      });
+      await assert.rejects(readRelayTokens(undefined, { GROUPME_TOKEN: 'abc 123' }), /GROUPME_TOKEN holds a space/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
