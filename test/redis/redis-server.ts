@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before } from 'node:test';
+import { afterEach, beforeEach } from 'node:test';
 import { Redis } from 'ioredis';
 
 /** How a test's Redis runs. */
@@ -127,16 +127,16 @@ async function answers(port: number): Promise<boolean> {
 }
 
 /**
- * One Redis and one client to it for a whole `describe` block: call it inside the block,
- * and read `server` and `redis` in the tests, once its `before` hook has run.
+ * A Redis of its own, and one client to it, for each test of a `describe` block: call it
+ * inside the block, and read `server` and `redis` in the tests.
  */
 export function redisForSuite(): { readonly server: RedisServer; readonly redis: Redis } {
   const suite = {} as { server: RedisServer; redis: Redis };
-  before(async () => {
+  beforeEach(async () => {
     suite.server = await RedisServer.start();
     suite.redis = new Redis(suite.server.url);
   });
-  after(async () => {
+  afterEach(async () => {
     suite.redis.disconnect();
     await suite.server.close();
   });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { createGroupMeServer, type GroupMeServer } from '../../src/testing/index.js';
 import { buildWorld, dropWorld, publish, RelayProcess, streamPairs, tally, untilStreamHolds, type World } from './relay-harness.js';
+import { decodeStreamEntry } from '../../src/redis/index.js';
 import { RedisServer } from './redis-server.js';
 
 describe('groupme-push relay', { timeout: 120_000 }, () => {
@@ -21,6 +22,10 @@ describe('groupme-push relay', { timeout: 120_000 }, () => {
   before(async () => {
     server = await createGroupMeServer();
     world = await buildWorld(server);
+  });
+
+  // Each test has a Redis of its own, on a port of its own, so none can see another's keys.
+  beforeEach(async () => {
     redisServer = await RedisServer.start({ durable: true });
     redis = new Redis(redisServer.url, { retryStrategy: () => 50 });
     redis.on('error', () => undefined);
@@ -31,12 +36,11 @@ describe('groupme-push relay', { timeout: 120_000 }, () => {
       relay.kill();
       await relay.exited;
     }
-    await redis.flushall();
+    redis.disconnect();
+    await redisServer.close();
   });
 
   after(async () => {
-    redis.disconnect();
-    await redisServer.close();
     await server.close();
     await dropWorld(world);
   });
@@ -95,6 +99,25 @@ describe('groupme-push relay', { timeout: 120_000 }, () => {
     assert.deepEqual(tally(expected, pairs), { doubled: [], missing: [] });
   });
 
+  it('one account from GROUPME_TOKEN, only the --type asked for, and a status line every --status-seconds', async () => {
+    const account = world.accounts[0]!;
+    const relay = new RelayProcess(
+      ['--redis', redisServer.url, '--push-url', server.pushUrl, '--api-url', server.apiUrl, '--type', 'direct_message.create', '--status-seconds', '1'],
+      { GROUPME_TOKEN: account.token },
+    );
+    relays.push(relay);
+    await relay.until(/relaying 1 account\b/);
+    const group = world.groups.find((g) => g.members.includes(account.id))!;
+    server.post(group.id, world.poster.id, 'a group message: not asked for');
+    const dms = [0, 1, 2].map((i) => `${account.id}/${server.sendDirectMessage(world.poster.id, account.id, `dm ${i}`).id}`);
+    server.sendDirectMessage(world.poster.id, world.accounts[1]!.id, 'another account: not relayed');
+    const pairs = await untilStreamHolds(redis, dms);
+    await relay.until(/status: 1\/1 accounts connected; 3 written/);
+    const types = ((await redis.xrange('groupme:events', '-', '+')) as [string, string[]][]).map(([id, fields]) => decodeStreamEntry(fields, id).event.type);
+    assert.deepEqual({ pairs, types }, { pairs: dms, types: ['direct_message.create', 'direct_message.create', 'direct_message.create'] });
+    assert.ok(!relay.stderr.includes(account.token), 'the token never reaches stderr');
+  });
+
   it('stops cleanly on SIGTERM, saying what it wrote', async () => {
     const relay = start();
     await relay.ready();
@@ -116,11 +139,17 @@ describe('groupme-push relay refuses bad inputs in one sentence, with a document
   before(async () => {
     server = await createGroupMeServer();
     world = await buildWorld(server, 3);
+  });
+
+  beforeEach(async () => {
     redisServer = await RedisServer.start({ password: PASSWORD });
   });
 
-  after(async () => {
+  afterEach(async () => {
     await redisServer.close();
+  });
+
+  after(async () => {
     await server.close();
     await dropWorld(world);
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { MemoryCursorStore, PushClient, type PushEvent } from '../../src/index.js';
 import { parsePushMessage } from '../../src/events/parse.js';
@@ -41,18 +41,18 @@ describe('RedisStreamSink', { timeout: 60_000 }, () => {
   let redisServer: RedisServer;
   let redis: Redis;
 
-  before(async () => {
+  // Each test has a Redis of its own, on a port of its own.
+  beforeEach(async () => {
     redisServer = await RedisServer.start();
     redis = await connect(redisServer);
   });
 
-  after(async () => {
+  afterEach(async () => {
     redis.disconnect();
     await redisServer.close();
   });
 
   it('writes what a client emits, and every entry decodes back into the event emitted', async () => {
-    await redis.flushall();
     const server: GroupMeServer = await createGroupMeServer();
     try {
       const me: SimUser = server.addUser({ name: 'Me' });
@@ -94,7 +94,6 @@ describe('RedisStreamSink', { timeout: 60_000 }, () => {
   });
 
   it('refuses the second copy of an event, from another connection too, and lets each account have its own', async () => {
-    await redis.flushall();
     const other = await connect(redisServer);
     try {
       const a = new RedisStreamSink({ redis });
@@ -114,14 +113,12 @@ describe('RedisStreamSink', { timeout: 60_000 }, () => {
   });
 
   it("with dedupe 'message', keeps one entry per message whoever received it", async () => {
-    await redis.flushall();
     const sink = new RedisStreamSink({ redis, dedupe: 'message', stream: 'archive' });
     assert.deepEqual(await Promise.all([sink.append('1', post('9', '200')), sink.append('3', post('9', '200'))]), ['written', 'duplicate']);
     assert.equal(await redis.xlen('archive'), 1);
   });
 
   it('claims a message for messageClaimSeconds: the claim key lives in the stream\'s slot and expires', async () => {
-    await redis.flushall();
     const sink = new RedisStreamSink({ redis, stream: 'app:{events}', messageClaimSeconds: 120 });
     await sink.append('1', post('9', '300'));
     const [claim] = await redis.keys('*claim*');
@@ -134,7 +131,6 @@ describe('RedisStreamSink', { timeout: 60_000 }, () => {
   });
 
   it('trims with MAXLEN ~ when asked', async () => {
-    await redis.flushall();
     const sink = new RedisStreamSink({ redis, maxLen: 10 });
     await Promise.all(Array.from({ length: 1000 }, (_, i) => sink.append('1', post('9', String(1000 + i)))));
     const length = await redis.xlen('groupme:events');
