@@ -65,6 +65,17 @@ describe('the built package', { timeout: 120_000 }, () => {
     assert.equal(stdout.trim(), 'from the build');
   });
 
+  it('serves groupme-push/redis from the build, to require() and import', async () => {
+    // ioredis is an optional peer: this repository has it installed, as a relay's would.
+    const names = "['RedisCursorStore', 'RedisStreamSink', 'decodeStreamEntry'].map((name) => typeof redis[name]).join(' ')";
+    const cjs = `const redis = require('groupme-push/redis'); console.log(${names});`;
+    const esm = `const redis = await import('groupme-push/redis'); console.log(${names});`;
+    for (const [flags, source] of [[['-e'], cjs], [['--input-type=module', '-e'], esm]] as const) {
+      const { stdout } = await run(process.execPath, [...flags, source], { cwd: root });
+      assert.equal(stdout.trim(), 'function function function', source);
+    }
+  });
+
   it('passes publint and arethetypeswrong (node10, node16 from CJS and ESM, bundler)', async () => {
     await run('npx', ['publint', '--strict'], { cwd: root });
     await run('npx', ['attw', '--pack', '.', '--quiet'], { cwd: root });
