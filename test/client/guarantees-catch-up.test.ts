@@ -73,6 +73,37 @@ describe('guarantees: order while catching up (point 5)', { timeout: 30_000 }, (
   });
 });
 
+describe('guarantees: a failing catch-up holds its own conversation only (point 5)', { timeout: 30_000 }, () => {
+  it('while one group\'s history keeps failing, another group flows; its held live messages follow the missed one, in order', async () => {
+    // Two tries per read; 40 failures outlast a score of catch-up retries, then the history heals.
+    const scene = await Scene.create({ restRetry: { retries: 1, baseDelayMs: 10, maxDelayMs: 20 } });
+    try {
+      const { client, server, group, friend, me } = scene;
+      const other = server.addGroup({ name: 'H', members: [me.id, friend.id] });
+      const reports = collect(client, 'catch-up');
+      await scene.start();
+      const seen = [server.post(group.id, friend.id, 'g0').id, server.post(other.id, friend.id, 'h0').id];
+      await scene.received(seen, 'a message in each group before the outage');
+
+      server.failNextRest({ status: 500, times: 40, pathPrefix: `/groups/${group.id}/messages` });
+      server.dropConnections();
+      const missed = server.post(group.id, friend.id, 'missed').id;
+      await waitFor(() => reports.some((r) => r.failures.some((f) => f.id === group.id)), 'a catch-up that could not read the group');
+      const held = [1, 2, 3].map((i) => server.post(group.id, friend.id, `live ${i}`).id);
+      const flowing = server.post(other.id, friend.id, 'h1').id;
+      await scene.received([flowing], 'the other group\'s live message');
+      const counts = scene.counts();
+      assert.deepEqual([missed, ...held].filter((id) => counts.has(id)), [], 'the failing group\'s messages wait for its catch-up');
+
+      await scene.received([missed, ...held], 'the failing group once its history heals');
+      assert.deepEqual(scene.conversation(`group:${group.id}`), [seen[0], missed, ...held], 'in order, each once');
+      assert.deepEqual(scene.conversation(`group:${other.id}`), [seen[1], flowing]);
+    } finally {
+      await settleWithin(scene.close(), 'close');
+    }
+  });
+});
+
 describe('guarantees: dedupe beyond the window (point 6)', { timeout: 30_000 }, () => {
   it('a group whose history fails during a catch-up while 150 live messages arrive (three windows of 50): each delivered once', async () => {
     const scene = await Scene.create({
