@@ -3,12 +3,10 @@ import type { PushEvent } from '../events/types.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { ClientStateError } from '../errors/client-state-error.js';
 import { ClientStoppedError } from '../errors/client-stopped-error.js';
-import { GroupMePushError } from '../errors/groupme-push-error.js';
-import { SessionLostError } from '../errors/session-lost-error.js';
+import type { GroupMePushError } from '../errors/groupme-push-error.js';
 import { Backoff } from '../recovery/backoff.js';
 import { listConversations, type Conversation } from '../rest/conversations.js';
 import { GroupMeApi } from '../rest/groupme-api.js';
-import type { FayeTransport } from '../transport/faye-transport.js';
 import { CatchUpRunner } from './catch-up-runner.js';
 import { Connection } from './connection.js';
 import type { ConnectionState } from './connection-state.js';
@@ -21,6 +19,7 @@ import { Listeners } from './listeners.js';
 import { resolveOptions, type PushClientOptions, type ResolvedOptions } from './options.js';
 import type { PushClientEvents } from './push-client-events.js';
 import { SafeEmitter } from './safe-emitter.js';
+import { SubscribeCalls } from './subscribe-calls.js';
 import { Subscriptions } from './subscriptions.js';
 import { Watermark } from './watermark.js';
 
@@ -32,8 +31,6 @@ export interface EventsOptions {
   /** Ends the loop when aborted. */
   readonly signal?: AbortSignal;
 }
-
-type Waiter = { resolve(): void; reject(error: Error): void };
 
 /**
  * A connection to GroupMe's push service that emits typed events, and keeps itself alive:
@@ -61,8 +58,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
   readonly #catchUp: CatchUpRunner;
   readonly #watermark: Watermark;
   readonly #dispatcher: Dispatcher;
-  /** Callers of subscribe*() whose transport was replaced: they wait for the next connection. */
-  readonly #waitingForConnection = new Set<Waiter>();
+  readonly #calls: SubscribeCalls;
   #userId: string | undefined;
   #starting: Promise<void> | undefined;
   #abort: AbortController | undefined;
@@ -93,6 +89,11 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       { subscribed: (channel) => void this.emit('subscribed', channel), error: report, tokenRefusal: () => this.#tokenRefusal() },
       this.#options.liveness.probeTimeoutMs,
     );
+    this.#calls = new SubscribeCalls(this.#subscriptions, () => this.#connection, {
+      ready: (operation) => this.#ready(operation),
+      subscribed: (channel) => void this.emit('subscribed', channel),
+      error: report,
+    });
     const catchUpBackoff = new Backoff(this.#options.reconnectBaseDelayMs, this.#options.reconnectMaxDelayMs);
     this.#catchUp = new CatchUpRunner(this.api, this.#delivery, this.#book, this.#watermark, catchUpBackoff, {
       userId: () => this.#userId!,
@@ -102,7 +103,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       error: report,
       refused: (error) => this.#connection.end({ kind: 'token-refused', error }),
     });
-    const inbox = new Inbox(this.#delivery, this.#options.subscribeAll ? (channel) => this.#subscribeLater(channel) : undefined);
+    const inbox = new Inbox(this.#delivery, this.#options.subscribeAll ? (channel) => this.#calls.subscribeLater(channel) : undefined);
     this.#connection = new Connection(this.#options, () => userChannel(this.#userId!), inbox, {
       subscribe: (transport) => this.#subscriptions.holdAll(transport, () => this.#connection.transport),
       tokenRefusal: () => this.#tokenRefusal(),
@@ -111,7 +112,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
         if (this.#options.catchUp) this.#delivery.holdAll();
       },
       reconnected: () => {
-        this.#settleWaiters(null);
+        this.#calls.settle(null);
         if (this.#options.catchUp) void this.#catchUp.run();
       },
       channelLost: (channel, error) => {
@@ -155,19 +156,19 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
 
   /** Subscribes a group's channel (typing, reactions, edits, deletions). */
   subscribeGroup(groupId: string): Promise<void> {
-    return this.#subscribe(groupChannel(String(groupId)));
+    return this.#calls.subscribe(groupChannel(String(groupId)));
   }
 
   /** Subscribes a DM thread's channel; `chatId` as REST spells it (`a+b`) or as push does (`a_b`). */
   subscribeDirectMessage(chatId: string): Promise<void> {
-    return this.#subscribe(directMessageChannel(String(chatId)));
+    return this.#calls.subscribe(directMessageChannel(String(chatId)));
   }
 
   /** Subscribes every group you are an active member of and every DM thread (all pages). */
   async subscribeAll(): Promise<PushChannel[]> {
     await this.#ready('subscribeAll()');
     const channels = (await listConversations(this.api, { signal: this.#abort?.signal })).map(channelOf);
-    await Promise.all(channels.map((channel) => this.#subscribe(channel)));
+    await Promise.all(channels.map((channel) => this.#calls.subscribe(channel)));
     return channels;
   }
 
@@ -245,66 +246,13 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
         this.#throwIfAborted(abort);
       }
       this.#connection.established();
-      this.#settleWaiters(null);
+      this.#calls.settle(null);
       if (this.#options.catchUp) void this.#catchUp.run(listing);
     } catch (error) {
       if (abort.signal.aborted) throw this.#finalError ?? new ClientStoppedError('start()');
       this.#connection.end({ kind: 'start-failed', error });
       throw error;
     }
-  }
-
-  async #subscribe(channel: PushChannel): Promise<void> {
-    await this.#ready(`subscribing to ${channel.path}`);
-    const known = this.#subscriptions.has(channel);
-    this.#subscriptions.want(channel);
-    for (;;) {
-      const transport = this.#connection.transport!;
-      try {
-        await transport.subscribe(channel);
-        break;
-      } catch (error) {
-        const failure = await this.#failureOf(error, channel, transport);
-        if (failure !== null) {
-          if (!known) this.#subscriptions.drop(channel);
-          throw failure;
-        }
-      }
-      // The connection was rebuilt under this call: the next one holds every wanted channel.
-      await this.#nextConnection();
-      if (!this.#subscriptions.has(channel)) throw new ClientStateError(`The subscription to ${channel.path} was refused when the connection was rebuilt.`);
-      if (this.#connection.transport) return;
-    }
-    if (!known) this.emit('subscribed', channel);
-  }
-
-  /**
-   * Why a subscribe on `transport` failed: null when the connection was (or is now being)
-   * rebuilt under it, so that the next one holds the channel; otherwise the error for the
-   * caller. A refusal is judged first (see `Subscriptions.judge`), never taken at its word.
-   */
-  async #failureOf(error: unknown, channel: PushChannel, transport: FayeTransport): Promise<unknown> {
-    if (this.#over()) return error;
-    if (this.#connection.transport !== transport) return null;
-    try {
-      return await this.#subscriptions.judge(error, channel, transport);
-    } catch (verdict) {
-      if (this.#endFor(verdict, transport) && verdict instanceof SessionLostError) return null;
-      // Judging took a while: a connection rebuilt meanwhile holds the channel again.
-      return this.#over() || this.#connection.transport === transport ? verdict : null;
-    }
-  }
-
-  /**
-   * What a refused subscribe revealed about the whole connection goes through the funnel: a
-   * lost session rebuilds it, a refused token ends the client. True when it did either.
-   */
-  #endFor(verdict: unknown, transport: FayeTransport): boolean {
-    if (this.#connection.transport !== transport) return false;
-    if (verdict instanceof SessionLostError) this.#connection.end({ kind: 'session-lost', error: verdict });
-    else if (verdict instanceof AuthenticationError) this.#connection.end({ kind: 'token-refused', error: verdict });
-    else return false;
-    return true;
   }
 
   async #ready(operation: string): Promise<void> {
@@ -317,32 +265,10 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
     if (!this.#connection.transport) throw new ClientStateError(`Cannot do ${operation} while the client is reconnecting; try again once connected.`);
   }
 
-  #nextConnection(): Promise<void> {
-    return new Promise((resolve, reject) => this.#waitingForConnection.add({ resolve, reject }));
-  }
-
-  #settleWaiters(error: Error | null): void {
-    for (const waiter of this.#waitingForConnection) {
-      if (error) waiter.reject(error);
-      else waiter.resolve();
-    }
-    this.#waitingForConnection.clear();
-  }
-
   /** With `subscribeAll`, a conversation a listing (or a live message) reveals gets its channel too. */
   #subscribeNew(conversations: readonly Conversation[]): void {
     if (!this.#options.subscribeAll) return;
-    for (const conversation of conversations) this.#subscribeLater(channelOf(conversation));
-  }
-
-  #subscribeLater(channel: PushChannel): void {
-    const transport = this.#connection.transport;
-    if (!transport || this.#subscriptions.has(channel)) return;
-    this.#subscriptions.want(channel);
-    void this.#subscriptions.hold(channel, transport, () => this.#connection.transport).catch((error: unknown) => {
-      // A subscribe that timed out or could not be judged leaves the channel to the next connection.
-      if (!this.#endFor(error, transport) && this.#connection.transport === transport && error instanceof GroupMePushError) this.emit('error', error);
-    });
+    for (const conversation of conversations) this.#calls.subscribeLater(channelOf(conversation));
   }
 
   /** The client is done: `failed` (with its error) or `stopped` (null). Frees everything either way. */
@@ -357,7 +283,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       if (error) stream.fail(error);
       else stream.end();
     }
-    this.#settleWaiters(error ?? new ClientStoppedError('waiting for the connection'));
+    this.#calls.settle(error ?? new ClientStoppedError('waiting for the connection'));
   }
 
   #throwIfAborted(abort: AbortController): void {
@@ -385,11 +311,6 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       clearTimeout(timer);
       outer?.removeEventListener('abort', abort);
     }
-  }
-
-  /** Failed or stopped: nothing comes back. */
-  #over(): boolean {
-    return this.state === 'stopped' || this.state === 'failed';
   }
 }
 
