@@ -97,6 +97,7 @@ export class HttpClient {
       const errors = metaErrors(res.data);
       if (status === 401) throw await this.#refusal(method, path, errors, options.signal);
       if (isRateLimit(status)) {
+        this.#limiter.slowDown();
         const retryAfter = parseRetryAfter(res.headers['retry-after']);
         if (!budget.take()) throw new RateLimitError(status, method, path, errors, retryAfter);
         await sleep(Math.min(this.#retry.maxDelayMs, retryAfter ?? this.#backoff(budget)), options.signal);

@@ -25,14 +25,26 @@ export function resolveRateLimit(value: unknown, path: string): RateLimit {
   };
 }
 
+/** A 429 halves the pace, down to this fraction of the configured one. */
+const SLOWEST = 1 / 32;
+/** After a 429 the pace climbs back to the configured one over this many seconds. */
+const RECOVERY_SECONDS = 20;
+
 /**
  * A token bucket shared by every call of one client, so a catch-up over many
  * conversations paces itself instead of tripping GroupMe's limit and waiting on 429s.
  * Callers are served in arrival order.
+ *
+ * A 429 means the pace was too fast for GroupMe, whatever the option said (a faster
+ * `perSecond`, or other processes using the same token: a relay's replicas). Waiting
+ * out the one refused call would not help while the other calls keep coming, so the
+ * whole bucket slows down: it empties and halves its rate, then climbs back over
+ * `RECOVERY_SECONDS` of calls with no 429.
  */
 export class RateLimiter {
   readonly #limit: RateLimit;
   readonly #now: () => number;
+  #rate: number;
   #tokens: number;
   #last: number;
   #queue: Promise<void> = Promise.resolve();
@@ -40,6 +52,7 @@ export class RateLimiter {
   constructor(limit: RateLimit, now: () => number = Date.now) {
     this.#limit = limit;
     this.#now = now;
+    this.#rate = limit.perSecond;
     this.#tokens = limit.burst;
     this.#last = now();
   }
@@ -52,17 +65,32 @@ export class RateLimiter {
     return turn;
   }
 
+  /** GroupMe answered 429: every call of this client slows down, not only the refused one. */
+  slowDown(): void {
+    this.#refill();
+    this.#rate = Math.max(this.#limit.perSecond * SLOWEST, this.#rate / 2);
+    this.#tokens = Math.min(this.#tokens, 0);
+  }
+
   async #acquire(signal?: AbortSignal): Promise<void> {
     for (;;) {
-      const now = this.#now();
-      this.#tokens = Math.min(this.#limit.burst, this.#tokens + ((now - this.#last) / 1000) * this.#limit.perSecond);
-      this.#last = now;
+      this.#refill();
       if (this.#tokens >= 1) {
         this.#tokens -= 1;
         return;
       }
       // Capped: at a very low rate the wait overflows a timer, which then fires at once.
-      await sleep(Math.min(MAX_TIMER_MS, Math.ceil(((1 - this.#tokens) / this.#limit.perSecond) * 1000)), signal);
+      await sleep(Math.min(MAX_TIMER_MS, Math.ceil(((1 - this.#tokens) / this.#rate) * 1000)), signal);
     }
+  }
+
+  #refill(): void {
+    const now = this.#now();
+    const seconds = (now - this.#last) / 1000;
+    this.#last = now;
+    if (this.#rate < this.#limit.perSecond) {
+      this.#rate = Math.min(this.#limit.perSecond, this.#rate + (seconds * this.#limit.perSecond) / RECOVERY_SECONDS);
+    }
+    this.#tokens = Math.min(this.#limit.burst, this.#tokens + seconds * this.#rate);
   }
 }

@@ -45,6 +45,35 @@ describe('catch-up', { timeout: 30_000 }, () => {
     }
   });
 
+  it('a client paced faster than GroupMe allows slows down on 429 and catches up everything', async (t) => {
+    // 50 requests a second against GroupMe's ~10 (the look-alike's default, refused requests
+    // counted too): without slowing down, every call keeps hitting a full window.
+    const world = await FaultWorld.create({ subscribeAll: true, restRateLimit: { perSecond: 50, burst: 10 } });
+    try {
+      const baseline = nextEvent(world.client, 'catch-up');
+      await world.client.start();
+      await baseline;
+      const groups = Array.from({ length: 8 }, (_, i) => world.server.addGroup({ name: `busy ${i}`, members: [world.me.id, world.friend.id] }));
+      const seen = groups.map((g) => world.server.post(g.id, world.friend.id, 'seen').id);
+      await world.received([...seen, ...world.publish(1, 'seen')]);
+
+      world.server.dropConnections();
+      const missed: string[] = [];
+      for (let i = 0; i < 60; i++) {
+        for (const g of groups) missed.push(world.server.post(g.id, world.friend.id, `missed ${i}`).id);
+        missed.push(world.server.sendDirectMessage(world.friend.id, world.me.id, `missed dm ${i}`).id);
+      }
+      await world.received(missed);
+      assert.deepEqual(world.duplicates(), []);
+      const refused = world.server.requestLog.filter((r) => r.status === 429).length;
+      t.diagnostic(`${refused} answers were 429, of ${world.server.requestLog.length} requests`);
+      assert.ok(refused > 0, 'the pace tripped the limit at first');
+      assert.notEqual(world.client.state, 'failed');
+    } finally {
+      await world.close();
+    }
+  });
+
   it('delivers a message that arrives on two channels once', async () => {
     const world = await FaultWorld.create({ subscribeAll: true });
     try {
