@@ -1,3 +1,4 @@
+import { isNewMessage } from '../events/new-message.js';
 import type { PushEvent } from '../events/types.js';
 import { SeenIds } from '../recovery/seen-ids.js';
 import { conversationKeyOf } from './conversation-key.js';
@@ -168,7 +169,7 @@ export class Delivery {
     }
     const queue = existing ?? this.#queueOf(key);
     if (queue.live.length >= this.#maxQueued) {
-      if (isMessage(event)) this.markGap(key);
+      if (isNewMessage(event)) this.markGap(key);
       this.#hooks.overflow(key, event);
       return;
     }
@@ -282,7 +283,7 @@ export class Delivery {
    * was still in flight is delivered again after a restart rather than marked done).
    */
   #deliverOne(key: string, event: PushEvent): Promise<unknown> | undefined {
-    const message = isMessage(event) ? event.message : undefined;
+    const message = isNewMessage(event) ? event.message : undefined;
     if (message && !this.#seen.add(message.id)) return undefined;
     const dispatched = this.#hooks.dispatch(event, this.#inSync);
     if (!message) return dispatched;
@@ -291,10 +292,6 @@ export class Delivery {
   }
 }
 
-function isMessage(event: PushEvent): event is Extract<PushEvent, { type: 'line.create' | 'direct_message.create' }> {
-  return event.type === 'line.create' || event.type === 'direct_message.create';
-}
-
 function messageIdOf(event: PushEvent): string | undefined {
-  return isMessage(event) ? event.message.id : undefined;
+  return isNewMessage(event) ? event.message.id : undefined;
 }

@@ -1,3 +1,4 @@
+import { isNewMessage } from '../events/new-message.js';
 import type { PushEvent } from '../events/types.js';
 import { GroupMePushError } from '../errors/groupme-push-error.js';
 import type { DeliveryHooks } from './delivery.js';
@@ -62,7 +63,7 @@ export class Dispatcher implements DeliveryHooks {
   }
 
   overflow(key: string, event: PushEvent): void {
-    if (event.type === 'line.create' || event.type === 'direct_message.create') {
+    if (isNewMessage(event)) {
       // Dropped from memory only: the cursor is behind it, so a catch-up fetches it again.
       this.#overflowed();
       return;

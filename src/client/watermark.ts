@@ -1,3 +1,4 @@
+import { isNewMessage } from '../events/new-message.js';
 import type { PushEvent } from '../events/types.js';
 import { WATERMARK_KEY } from '../recovery/cursor-store.js';
 import type { CursorBook } from './cursor-book.js';
@@ -26,7 +27,7 @@ export class Watermark {
 
   /** A message went out while every conversation was in sync: the watermark follows it. */
   note(event: PushEvent): void {
-    if (!this.#loaded || (event.type !== 'line.create' && event.type !== 'direct_message.create')) return;
+    if (!this.#loaded || !isNewMessage(event)) return;
     const at = event.message.createdAt?.getTime();
     if (at === undefined) return;
     const seconds = Math.floor(at / 1000);
