@@ -35,6 +35,16 @@ function runScript(
   });
 }
 
+/**
+ * The end of a child script: prints the handles still keeping it alive (none is the goal).
+ * A destroyed socket closes on a later turn of the event loop, and only then lets go of its
+ * own timers; a handful of turns is plenty, however slow the machine.
+ */
+const PRINT_HELD = `
+  const held = () => process.getActiveResourcesInfo().filter((r) => r !== 'PipeWrap' && r !== 'TTYWrap');
+  for (let turn = 0; turn < 100 && held().length > 0; turn++) await new Promise((r) => setImmediate(r));
+  console.log(JSON.stringify(held()));`;
+
 describe('lifecycle', { timeout: 40_000 }, () => {
   it('stop() leaves no timer and no socket: nothing keeps the process alive', async () => {
     // The server runs here, so that what the client's process holds is the client's alone.
@@ -55,11 +65,7 @@ describe('lifecycle', { timeout: 40_000 }, () => {
         console.log('started');
         await got;
         await client.stop();
-        // A destroyed socket closes on a later turn of the event loop, and only then lets go
-        // of its own timers; a handful of turns is plenty, however slow the machine.
-        const held = () => process.getActiveResourcesInfo().filter((r) => r !== 'PipeWrap' && r !== 'TTYWrap');
-        for (let turn = 0; turn < 100 && held().length > 0; turn++) await new Promise((r) => setImmediate(r));
-        console.log(JSON.stringify(held()));
+        ${PRINT_HELD}
         `,
         { TOKEN: me.token, PUSH_URL: server.pushUrl, API_URL: server.apiUrl },
         (line) => {
@@ -99,9 +105,7 @@ describe('lifecycle', { timeout: 40_000 }, () => {
         console.log('started');
         console.log(await failed);
         console.log(await loop);
-        const held = () => process.getActiveResourcesInfo().filter((r) => r !== 'PipeWrap' && r !== 'TTYWrap');
-        for (let turn = 0; turn < 100 && held().length > 0; turn++) await new Promise((r) => setImmediate(r));
-        console.log(JSON.stringify(held()));
+        ${PRINT_HELD}
         `,
         { TOKEN: me.token, PUSH_URL: server.pushUrl, API_URL: server.apiUrl },
         (line) => {
