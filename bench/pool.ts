@@ -13,8 +13,9 @@
  * each size n times, the sides in a rotating order, and reports medians (the ratio to bare
  * faye is the median of each round's ratio: the two sides measured minutes apart, not
  * hours). `--previous <dist>` adds a side: PushClient from another build (a copy of dist/),
- * for a before/after in the same rounds. `--sides faye,padded,scattered,chained` adds three
- * calibrations (see `buildPadded`, `buildScattered` and `buildChained`). "GC per event" is
+ * for a before/after in the same rounds. `--sides faye,padded,scattered,chained,allocating,retaining`
+ * adds five calibrations (see `buildPadded`, `buildScattered`, `buildChained`,
+ * `buildAllocating` and `buildRetaining`). "GC per event" is
  * the main thread's time in garbage-collection pauses during the measured phase, per event.
  */
 import { writeFile, mkdir } from 'node:fs/promises';
@@ -48,13 +49,13 @@ type PushClientClass = typeof import('../src/index.js').PushClient;
 const { PushClient } = (await import('../dist/index.js' as string)) as typeof import('../src/index.js');
 const previousBuild = values.previous ? ((await import(pathToFileURL(join(process.cwd(), values.previous, 'index.js')).href)) as typeof import('../src/index.js')).PushClient : undefined;
 
-type Side = 'faye' | 'pushclient' | 'previous' | 'padded' | 'scattered' | 'chained';
+type Side = 'faye' | 'pushclient' | 'previous' | 'padded' | 'scattered' | 'chained' | 'allocating' | 'retaining';
 type User = { id: string; token: string };
 interface Started {
   stop(): Promise<void>;
 }
 /** Builds a client (cheap, synchronous) and returns how to start it. */
-type Build = (user: User, urls: ScaleServer['urls'], onMessage: () => void) => () => Promise<Started>;
+type Build = (user: User, urls: ScaleServer['urls'], onMessage: (data?: unknown) => void) => () => Promise<Started>;
 
 const buildPushClient = (Client: PushClientClass): Build => (user, urls, onMessage) => {
   // The pattern: one PushClient per token, nothing else. The axios instance and Node's
@@ -83,7 +84,7 @@ const buildFaye: Build = (user, urls, onMessage) => {
     await new Promise<void>((resolve, reject) => {
       client
         .subscribe(`/user/${user.id}`, (data) => {
-          if ((data as { type?: string }).type === 'line.create') onMessage();
+          if ((data as { type?: string }).type === 'line.create') onMessage(data);
         })
         .then(() => resolve(), (error: unknown) => reject(error));
     });
@@ -161,15 +162,51 @@ const buildChained: Build = (user, urls, onMessage) => {
   });
 };
 
+/** Kept from each event to the next, so that the compiler cannot drop the allocation. */
+let allocatedLast: unknown;
+/**
+ * `allocating`, bare faye that allocates per event what PushClient's parse does (an event,
+ * its message of some twenty fields, an attachments list and two `Date`s, ~600 bytes) and
+ * drops it at the next: no state of its own, only young-generation churn.
+ */
+const buildAllocating: Build = (user, urls, onMessage) =>
+  buildFaye(user, urls, () => {
+    const now = Date.now();
+    const message = {
+      id: String(now), groupId: '1', chatId: null, conversation: 'group', userId: '2', senderId: '2', senderType: 'user', name: 'Poster', avatarUrl: null,
+      text: 'hi', createdAt: new Date(now), attachments: [] as unknown[], sourceGuid: 'g', system: false, favoritedBy: [] as string[], reactions: [] as unknown[],
+      platform: null, pinnedAt: null, updatedAt: null, deletedAt: null, raw: null,
+    };
+    allocatedLast = { type: 'line.create', channel: null, message, alert: 'hi', receivedAt: new Date(now), raw: message };
+    onMessage();
+  });
+
+/**
+ * `retaining`, bare faye that keeps each event's message id (a fresh string from the
+ * payload) in a long-lived object of its client until the next event, as a cursor does: one
+ * old-to-young pointer per client, which every young collection must follow and copy.
+ */
+const buildRetaining: Build = (user, urls, onMessage) => {
+  const holder = { id: '' };
+  retained.push(holder);
+  return buildFaye(user, urls, (data) => {
+    const id = (data as { subject?: { id?: unknown } }).subject?.id;
+    if (typeof id === 'string' && id > holder.id) holder.id = id;
+    onMessage();
+  });
+};
+
 const BUILDERS: Record<Side, Build | undefined> = {
+  retaining: buildRetaining,
   padded: buildPadded,
+  allocating: buildAllocating,
   scattered: buildScattered,
   chained: buildChained,
   faye: buildFaye,
   pushclient: buildPushClient(PushClient),
   previous: previousBuild && buildPushClient(previousBuild),
 };
-const LABELS: Record<Side, string> = { padded: 'bare faye + 8 KB a client', scattered: 'bare faye + 40 lines an event', chained: 'bare faye + a chain of 40 lines an event', faye: 'bare faye', pushclient: 'PushClient', previous: `PushClient (${values.previous})` };
+const LABELS: Record<Side, string> = { retaining: 'bare faye + a message id kept a client', allocating: 'bare faye + a parse\'s allocations an event', padded: 'bare faye + 8 KB a client', scattered: 'bare faye + 40 lines an event', chained: 'bare faye + a chain of 40 lines an event', faye: 'bare faye', pushclient: 'PushClient', previous: `PushClient (${values.previous})` };
 
 async function startProfile(): Promise<{ save(path: string): Promise<void> }> {
   const session = new Session();
