@@ -99,12 +99,14 @@ describe('groupme-push relay', { timeout: 120_000 }, () => {
     assert.deepEqual(tally(expected, pairs), { doubled: [], missing: [] });
   });
 
-  it('one account from GROUPME_TOKEN, only the --type asked for, and a status line every --status-seconds', async () => {
+  it('configured by the environment alone (one account from GROUPME_TOKEN, Redis and GroupMe by their URL variables), only the --type asked for, and a status line every --status-seconds', async () => {
     const account = world.accounts[0]!;
-    const relay = new RelayProcess(
-      ['--redis', redisServer.url, '--push-url', server.pushUrl, '--api-url', server.apiUrl, '--type', 'direct_message.create', '--status-seconds', '1'],
-      { GROUPME_TOKEN: account.token },
-    );
+    const relay = new RelayProcess(['--type', 'direct_message.create', '--status-seconds', '1'], {
+      GROUPME_TOKEN: account.token,
+      GROUPME_REDIS_URL: redisServer.url,
+      GROUPME_PUSH_URL: server.pushUrl,
+      GROUPME_API_URL: server.apiUrl,
+    });
     relays.push(relay);
     await relay.until(/relaying 1 account\b/);
     const group = world.groups.find((g) => g.members.includes(account.id))!;
