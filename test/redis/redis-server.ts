@@ -128,13 +128,15 @@ async function answers(port: number): Promise<boolean> {
 
 /**
  * A Redis of its own, and one client to it, for each test of a `describe` block: call it
- * inside the block, and read `server` and `redis` in the tests.
+ * inside the block, and read `server` and `redis` in the tests. The client reconnects every
+ * 50 ms and keeps quiet while the server is down, so a test may restart it.
  */
-export function redisForSuite(): { readonly server: RedisServer; readonly redis: Redis } {
+export function redisForSuite(options: RedisServerOptions = {}): { readonly server: RedisServer; readonly redis: Redis } {
   const suite = {} as { server: RedisServer; redis: Redis };
   beforeEach(async () => {
-    suite.server = await RedisServer.start();
-    suite.redis = new Redis(suite.server.url);
+    suite.server = await RedisServer.start(options);
+    suite.redis = new Redis(suite.server.url, { retryStrategy: () => 50 });
+    suite.redis.on('error', () => undefined); // refused connections while it restarts
   });
   afterEach(async () => {
     suite.redis.disconnect();

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { directMessageChannel, groupChannel, userChannel, type PushChannel, type PushEvent, type PushEventType } from '../../src/index.js';
 import { decodeStreamEntry } from '../../src/redis/index.js';
 import { createGroupMeServer, type GroupMeServer, type SimUser } from '../../src/testing/index.js';
-import { buildWorld, dropWorld, RelayProcess, tally, type World } from './relay-harness.js';
-import { RedisServer } from './redis-server.js';
+import { buildWorld, dropWorld, killRelays, RelayProcess, relayFlags, tally, type World } from './relay-harness.js';
+import { redisForSuite } from './redis-server.js';
 
 /**
  * README, "Scaling out": two relays on the same accounts are active-active replicas, both
@@ -89,12 +89,13 @@ async function untilSettled(redis: Redis, relays: readonly RelayProcess[], expec
 describe('groupme-push relay replicas, events other than messages', { timeout: 90_000 }, () => {
   let server: GroupMeServer;
   let world: World;
-  let redisServer: RedisServer;
-  let redis: Redis;
   const relays: RelayProcess[] = [];
+  // Registered first, so it runs first: relays die before their Redis does.
+  afterEach(() => killRelays(relays));
+  const suite = redisForSuite();
 
   const start = (...extra: string[]): RelayProcess => {
-    const relay = new RelayProcess(['--redis', redisServer.url, '--token-file', world.tokenFile, '--push-url', server.pushUrl, '--api-url', server.apiUrl, '--status-seconds', '0.2', ...extra]);
+    const relay = new RelayProcess([...relayFlags(suite.server.url, world, server), '--status-seconds', '0.2', ...extra]);
     relays.push(relay);
     return relay;
   };
@@ -105,18 +106,9 @@ describe('groupme-push relay replicas, events other than messages', { timeout: 9
   beforeEach(async () => {
     server = await createGroupMeServer();
     world = await buildWorld(server, 8);
-    redisServer = await RedisServer.start();
-    redis = new Redis(redisServer.url, { retryStrategy: () => 50 });
-    redis.on('error', () => undefined);
   });
 
   afterEach(async () => {
-    for (const relay of relays.splice(0)) {
-      relay.kill();
-      await relay.exited;
-    }
-    redis.disconnect();
-    await redisServer.close();
     await server.close();
     await dropWorld(world);
   });
@@ -198,7 +190,7 @@ describe('groupme-push relay replicas, events other than messages', { timeout: 9
     expect(g1Accounts, 'subscribe', () => groupChannel(g1.id), JSON.stringify(subscribe));
     expect(g1Accounts, 'unknown', () => groupChannel(g1.id), JSON.stringify(unknown));
 
-    const { keys, counts } = await untilSettled(redis, [a, b], expected);
+    const { keys, counts } = await untilSettled(suite.redis, [a, b], expected);
     const present = new Set(expected);
     assert.deepEqual(
       { ...tally(expected, keys), unexpected: keys.filter((k) => !present.has(k)) },
@@ -231,7 +223,7 @@ describe('groupme-push relay replicas, events other than messages', { timeout: 9
     const expected = world.accounts.map((account) => key(account.id, 'ping', userChannel(account.id), JSON.stringify({ type: 'ping' })));
     assert.deepEqual([...channels].sort(), world.accounts.map((account) => `/user/${account.id}`).sort(), 'without --all each replica holds /user only');
 
-    const { keys, counts } = await untilSettled(redis, [a, b], expected);
+    const { keys, counts } = await untilSettled(suite.redis, [a, b], expected);
     const perKey = new Map<string, number>();
     for (const k of keys) perKey.set(k, (perKey.get(k) ?? 0) + 1);
     assert.deepEqual(Object.fromEntries(perKey), Object.fromEntries(expected.map((k) => [k, 2])));

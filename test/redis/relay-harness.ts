@@ -49,6 +49,19 @@ export class RelayProcess {
   }
 }
 
+/** The flags every relay of a test starts with: its Redis, the world's token file, the look-alike's URLs. */
+export function relayFlags(redisUrl: string, world: World, server: GroupMeServer): string[] {
+  return ['--redis', redisUrl, '--token-file', world.tokenFile, '--push-url', server.pushUrl, '--api-url', server.apiUrl];
+}
+
+/** Kills every relay of `relays` still running, empties the list, and waits until each has exited. */
+export async function killRelays(relays: RelayProcess[]): Promise<void> {
+  for (const relay of relays.splice(0)) {
+    relay.kill();
+    await relay.exited;
+  }
+}
+
 /** Twenty accounts in four groups with a poster who is not relayed, and their token file. */
 export interface World {
   readonly poster: SimUser;

@@ -1,20 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
 import { createGroupMeServer, type GroupMeServer } from '../../src/testing/index.js';
-import { buildWorld, dropWorld, publish, RelayProcess, streamPairs, tally, untilStreamHolds, type World } from './relay-harness.js';
+import { buildWorld, dropWorld, killRelays, publish, RelayProcess, relayFlags, streamPairs, tally, untilStreamHolds, type World } from './relay-harness.js';
 import { decodeStreamEntry } from '../../src/redis/index.js';
-import { RedisServer } from './redis-server.js';
+import { RedisServer, redisForSuite } from './redis-server.js';
 
 describe('groupme-push relay', { timeout: 120_000 }, () => {
   let server: GroupMeServer;
   let world: World;
-  let redisServer: RedisServer;
-  let redis: Redis;
   const relays: RelayProcess[] = [];
+  // Registered first, so it runs first: relays die before their Redis does.
+  afterEach(() => killRelays(relays));
+  // Each test has a Redis of its own, on a port of its own, so none can see another's keys.
+  const suite = redisForSuite({ durable: true });
 
   const start = (...extra: string[]): RelayProcess => {
-    const relay = new RelayProcess(['--redis', redisServer.url, '--token-file', world.tokenFile, '--push-url', server.pushUrl, '--api-url', server.apiUrl, ...extra]);
+    const relay = new RelayProcess([...relayFlags(suite.server.url, world, server), ...extra]);
     relays.push(relay);
     return relay;
   };
@@ -22,22 +23,6 @@ describe('groupme-push relay', { timeout: 120_000 }, () => {
   before(async () => {
     server = await createGroupMeServer();
     world = await buildWorld(server);
-  });
-
-  // Each test has a Redis of its own, on a port of its own, so none can see another's keys.
-  beforeEach(async () => {
-    redisServer = await RedisServer.start({ durable: true });
-    redis = new Redis(redisServer.url, { retryStrategy: () => 50 });
-    redis.on('error', () => undefined);
-  });
-
-  afterEach(async () => {
-    for (const relay of relays.splice(0)) {
-      relay.kill();
-      await relay.exited;
-    }
-    redis.disconnect();
-    await redisServer.close();
   });
 
   after(async () => {
@@ -52,7 +37,7 @@ describe('groupme-push relay', { timeout: 120_000 }, () => {
     const expected = await publish(server, world, 120, 15, (i) => {
       if (i === 60) a.kill('SIGKILL');
     });
-    const pairs = await untilStreamHolds(redis, expected);
+    const pairs = await untilStreamHolds(suite.redis, expected);
     assert.equal(a.child.signalCode, 'SIGKILL');
     assert.deepEqual(tally(expected, pairs), { doubled: [], missing: [] });
     assert.equal(pairs.length, expected.length);
@@ -62,10 +47,10 @@ describe('groupme-push relay', { timeout: 120_000 }, () => {
     const relay = start('--status-seconds', '1');
     await relay.ready();
     const expected = await publish(server, world, 100, 15, async (i) => {
-      if (i === 30) await redisServer.stop();
-      if (i === 60) await redisServer.restart();
+      if (i === 30) await suite.server.stop();
+      if (i === 60) await suite.server.restart();
     });
-    const pairs = await untilStreamHolds(redis, expected);
+    const pairs = await untilStreamHolds(suite.redis, expected);
     assert.deepEqual(tally(expected, pairs), { doubled: [], missing: [] });
     await relay.until(/redis is unavailable/);
     await relay.until(/redis is back/);
@@ -82,7 +67,7 @@ describe('groupme-push relay', { timeout: 120_000 }, () => {
         await second.ready();
       }
     });
-    const pairs = await untilStreamHolds(redis, expected);
+    const pairs = await untilStreamHolds(suite.redis, expected);
     assert.deepEqual(tally(expected, pairs), { doubled: [], missing: [] });
     assert.ok(second);
   });
@@ -95,7 +80,7 @@ describe('groupme-push relay', { timeout: 120_000 }, () => {
     assert.equal(held[0]! + held[1]!, world.accounts.length);
     assert.ok(held[0]! > 0 && held[1]! > 0, `split ${held.join('/')}`);
     const expected = await publish(server, world, 40, 5);
-    const pairs = await untilStreamHolds(redis, expected);
+    const pairs = await untilStreamHolds(suite.redis, expected);
     assert.deepEqual(tally(expected, pairs), { doubled: [], missing: [] });
   });
 
@@ -103,7 +88,7 @@ describe('groupme-push relay', { timeout: 120_000 }, () => {
     const account = world.accounts[0]!;
     const relay = new RelayProcess(['--type', 'direct_message.create', '--status-seconds', '1'], {
       GROUPME_TOKEN: account.token,
-      GROUPME_REDIS_URL: redisServer.url,
+      GROUPME_REDIS_URL: suite.server.url,
       GROUPME_PUSH_URL: server.pushUrl,
       GROUPME_API_URL: server.apiUrl,
     });
@@ -113,9 +98,9 @@ describe('groupme-push relay', { timeout: 120_000 }, () => {
     server.post(group.id, world.poster.id, 'a group message: not asked for');
     const dms = [0, 1, 2].map((i) => `${account.id}/${server.sendDirectMessage(world.poster.id, account.id, `dm ${i}`).id}`);
     server.sendDirectMessage(world.poster.id, world.accounts[1]!.id, 'another account: not relayed');
-    const pairs = await untilStreamHolds(redis, dms);
+    const pairs = await untilStreamHolds(suite.redis, dms);
     await relay.until(/status: 1\/1 accounts connected; 3 written/);
-    const types = ((await redis.xrange('groupme:events', '-', '+')) as [string, string[]][]).map(([id, fields]) => decodeStreamEntry(fields, id).event.type);
+    const types = ((await suite.redis.xrange('groupme:events', '-', '+')) as [string, string[]][]).map(([id, fields]) => decodeStreamEntry(fields, id).event.type);
     assert.deepEqual({ pairs, types }, { pairs: dms, types: ['direct_message.create', 'direct_message.create', 'direct_message.create'] });
     assert.ok(!relay.stderr.includes(account.token), 'the token never reaches stderr');
   });
@@ -124,11 +109,11 @@ describe('groupme-push relay', { timeout: 120_000 }, () => {
     const relay = start();
     await relay.ready();
     const expected = await publish(server, world, 4, 5);
-    await untilStreamHolds(redis, expected);
+    await untilStreamHolds(suite.redis, expected);
     relay.kill('SIGTERM');
     assert.equal(await relay.exited, 0);
     assert.match(relay.stderr, /stopped: \d+ written, 0 duplicates refused, 0 dropped, 0 buffered/);
-    assert.equal((await streamPairs(redis)).length, expected.length);
+    assert.equal((await streamPairs(suite.redis)).length, expected.length);
   });
 });
 
