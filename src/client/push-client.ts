@@ -77,6 +77,7 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       rateLimit: this.#options.restRateLimit,
     });
     const report = (error: GroupMePushError): void => void this.emit('error', error);
+    const subscribed = (channel: PushChannel): void => void this.emit('subscribed', channel);
     this.#book = new CursorBook(this.#options.cursorStore, report);
     this.#watermark = new Watermark(this.#book);
     this.#dispatcher = new Dispatcher(listeners, this.#watermark, () => this.#catchUp.retryLater(), this.#options.maxQueuedPerConversation);
@@ -86,12 +87,12 @@ export class PushClient extends SafeEmitter<PushClientEvents> {
       { maxQueued: this.#options.maxQueuedPerConversation, dedupeCapacity: this.#options.dedupeCapacity },
     );
     this.#subscriptions = new Subscriptions(
-      { subscribed: (channel) => void this.emit('subscribed', channel), error: report, tokenRefusal: () => this.#tokenRefusal() },
+      { subscribed, error: report, tokenRefusal: () => this.#tokenRefusal() },
       this.#options.liveness.probeTimeoutMs,
     );
     this.#calls = new SubscribeCalls(this.#subscriptions, () => this.#connection, {
       ready: (operation) => this.#ready(operation),
-      subscribed: (channel) => void this.emit('subscribed', channel),
+      subscribed,
       error: report,
     });
     const catchUpBackoff = new Backoff(this.#options.reconnectBaseDelayMs, this.#options.reconnectMaxDelayMs);
